@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--area", default="metro")
     args = parser.parse_args()
     places = build(args.area)
-    print(places["category"].value_counts().to_string())  # noqa: T201
+    print(places["category"].value_counts().to_string())
 
 
 if __name__ == "__main__":

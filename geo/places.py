@@ -60,8 +60,30 @@ _POINT_PART = re.compile(
     re.IGNORECASE,
 )
 _STOPWORDS = frozenset(
-    "kantor kota metro uptd upt dinas pada dan di of kec kel lampung badan bagian daerah "
-    "sekretariat balai pusat pelayanan kelas negeri".split()
+    [
+        "kantor",
+        "kota",
+        "metro",
+        "uptd",
+        "upt",
+        "dinas",
+        "pada",
+        "dan",
+        "di",
+        "of",
+        "kec",
+        "kel",
+        "lampung",
+        "badan",
+        "bagian",
+        "daerah",
+        "sekretariat",
+        "balai",
+        "pusat",
+        "pelayanan",
+        "kelas",
+        "negeri",
+    ]
 )
 _SYNONYMS = {"camat": "kecamatan", "rsud": "rumah sakit", "kel.": "kelurahan"}
 
@@ -225,7 +247,9 @@ def _landmark_places(landmarks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 "category": landmark_category(first["base"]),
                 "source": SOURCE_PEMKOT,
                 "note": (
-                    f"{len(group)} titik: " + ", ".join(group["nama_lokasi"]) if len(group) > 1 else ""
+                    f"{len(group)} titik: " + ", ".join(group["nama_lokasi"])
+                    if len(group) > 1
+                    else ""
                 ),
                 "geometry": first.geometry,
             }
@@ -247,7 +271,9 @@ def _cctv_places(cctv: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return _frame(rows, "cctv")
 
 
-def merge_duplicates(places: gpd.GeoDataFrame, *, max_distance_m: float = 150.0) -> gpd.GeoDataFrame:
+def merge_duplicates(
+    places: gpd.GeoDataFrame, *, max_distance_m: float = 150.0
+) -> gpd.GeoDataFrame:
     """Merge places that two source layers both list.
 
     Two places are one when they come from different layers (column ``layer``), share a category, lie within ``max_distance_m`` of each other,
@@ -300,7 +326,9 @@ def nuwo_budayo_point(kelurahan: gpd.GeoDataFrame, roads: gpd.GeoDataFrame) -> s
         [shapely.Point(row["centroid_lng"], row["centroid_lat"])], crs=settings.crs_geographic
     ).to_crs(settings.crs_metric)
     lines = roads.to_crs(settings.crs_metric)
-    inside = lines[lines.intersects(kelurahan.loc[[row.name]].to_crs(settings.crs_metric).union_all())]
+    inside = lines[
+        lines.intersects(kelurahan.loc[[row.name]].to_crs(settings.crs_metric).union_all())
+    ]
     _, nearest = inside.sindex.nearest(centre, return_all=False)
     line = inside.geometry.iloc[int(nearest[0])]
     snapped = line.interpolate(line.project(centre.iloc[0]))
@@ -363,14 +391,14 @@ def build_places(
     out = pd.concat([merged, nuwo, _cctv_places(cctv)], ignore_index=True)
     out = out.drop(columns="layer")
     out["position"] = ["approximate" if n == NUWO_BUDAYO else "surveyed" for n in out["name"]]
-    joined = gpd.sjoin(
-        out, kelurahan[["kode", "nama", "geometry"]], how="left", predicate="within"
-    )
+    joined = gpd.sjoin(out, kelurahan[["kode", "nama", "geometry"]], how="left", predicate="within")
     joined = joined[~joined.index.duplicated(keep="first")]
     out["kelurahan"] = joined["nama"].fillna("")
     out["kode_kelurahan"] = joined["kode"].fillna("")
     order = {c: i for i, c in enumerate(CATEGORIES)}
-    out = out.sort_values(["category", "name"], key=lambda s: s.map(order) if s.name == "category" else s)
+    out = out.sort_values(
+        ["category", "name"], key=lambda s: s.map(order) if s.name == "category" else s
+    )
     out.insert(0, "place_id", [f"P{i:03d}" for i in range(1, len(out) + 1)])
     columns = ["place_id", "name", "category", "kelurahan", "kode_kelurahan", "source"]
     return out[[*columns, "position", "note", "geometry"]].reset_index(drop=True)

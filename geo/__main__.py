@@ -1,0 +1,7 @@
+"""Entry of ``python -m geo``."""
+
+import sys
+
+from geo.cli import main
+
+sys.exit(main())

@@ -1,0 +1,126 @@
+"""Road networks from OpenStreetMap: online through osmnx, or from a file the user supplies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import osmnx as ox
+import requests
+import shapely
+
+from geo import settings
+from geo._errors import InputFileError, NetworkUnavailableError
+from geo.graph import graph_from_lines
+
+#: File suffixes ``graph_from_file`` reads.
+NETWORK_SUFFIXES: tuple[str, ...] = (".osm", ".xml", ".pbf", ".graphml")
+
+
+def configure_osmnx() -> None:
+    """Point osmnx's cache at the app's cache folder and make an offline failure fast."""
+    ox.settings.cache_folder = str(settings.cache_folder / "osmnx")
+    ox.settings.use_cache = True
+    ox.settings.requests_timeout = settings.requests_timeout_s
+    ox.settings.doh_url_template = None
+    ox.settings.log_console = False
+
+
+_ONLINE_ERRORS = (
+    requests.RequestException,
+    ox._errors.InsufficientResponseError,
+    ox._errors.ResponseStatusCodeError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def _download(fetch: Callable[[], nx.MultiDiGraph]) -> nx.MultiDiGraph:
+    configure_osmnx()
+    try:
+        return fetch()
+    except _ONLINE_ERRORS as exc:
+        msg = (
+            "Tidak dapat menghubungi server OpenStreetMap (tidak ada koneksi internet?). "
+            f"Jaringan jalan bawaan tetap dipakai. Rincian: {type(exc).__name__}"
+        )
+        raise NetworkUnavailableError(msg) from exc
+
+
+def graph_from_polygon_online(polygon: shapely.Polygon | shapely.MultiPolygon) -> nx.MultiDiGraph:
+    """Download the drivable OSM network inside a polygon (EPSG:4326), cached on disk.
+
+    Raises
+    ------
+    NetworkUnavailableError
+        If the OSM servers cannot be reached or answer with an error.
+    """
+    return _download(lambda: ox.graph_from_polygon(polygon, network_type="drive", retain_all=True))
+
+
+def graph_from_place_online(query: str) -> nx.MultiDiGraph:
+    """Download the drivable OSM network of a named place (e.g. "Kota Metro, Lampung").
+
+    Raises
+    ------
+    NetworkUnavailableError
+        If the OSM servers cannot be reached or answer with an error.
+    """
+    return _download(lambda: ox.graph_from_place(query, network_type="drive", retain_all=True))
+
+
+def _graph_from_pbf(path: Path) -> nx.MultiDiGraph:
+    """Graph from an ``.osm.pbf`` through GDAL's OSM driver (pyogrio) and our own noding."""
+    lines = gpd.read_file(path, layer="lines", engine="pyogrio")
+    if "highway" not in lines.columns:
+        msg = f"{path.name}: tidak ada jalan (tag highway) di berkas ini."
+        raise InputFileError(msg)
+    roads = lines[lines["highway"].notna()]
+    identity = {h: h for h in roads["highway"].unique()}
+    graph, _ = graph_from_lines(roads, highway_column="highway", highway_map=identity)
+    return graph
+
+
+def graph_from_file(path: str | Path) -> nx.MultiDiGraph:
+    """Road graph from an OSM XML (``.osm``), ``.osm.pbf`` or GraphML file.
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+
+    Raises
+    ------
+    InputFileError
+        If the file is missing, of an unknown kind, unreadable, or holds no roads.
+    """
+    path = Path(path)
+    if not path.exists():
+        msg = f"Berkas tidak ditemukan: {path}"
+        raise InputFileError(msg)
+    suffix = path.suffix.lower()
+    if suffix not in NETWORK_SUFFIXES:
+        msg = f"Jenis berkas jaringan tidak dikenal: {path.name}. Pakai {', '.join(NETWORK_SUFFIXES)}."
+        raise InputFileError(msg)
+    try:
+        if suffix == ".graphml":
+            graph = ox.io.load_graphml(path)
+        elif suffix == ".pbf":
+            graph = _graph_from_pbf(path)
+        else:
+            graph = ox.graph_from_xml(path, simplify=True, retain_all=True)
+    except InputFileError:
+        raise
+    except (ValueError, KeyError, OSError, SyntaxError, ox._errors.GraphSimplificationError) as exc:
+        msg = f"{path.name} tidak dapat dibaca sebagai jaringan jalan: {exc}"
+        raise InputFileError(msg) from exc
+    if graph.number_of_edges() == 0:
+        msg = f"{path.name}: tidak ada ruas jalan di berkas ini."
+        raise InputFileError(msg)
+    return graph

@@ -1,0 +1,125 @@
+"""Snap points to the road network: nearest road, the point on it, and the distance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo import settings
+from geo._errors import OffNetworkError
+from geo.area import Area, kelurahan_at
+
+
+@dataclass(frozen=True)
+class Snap:
+    """A point snapped to the nearest road.
+
+    Attributes
+    ----------
+    lon, lat
+        The snapped point on the road (EPSG:4326).
+    distance_m
+        Straight-line distance from the input point to the road.
+    u, v, key
+        The road's edge in the graph.
+    node
+        The edge end nearer along the road to the snapped point (used for routing).
+    kelurahan
+        Kelurahan of the snapped point, or None outside the area.
+    """
+
+    lon: float
+    lat: float
+    distance_m: float
+    u: int
+    v: int
+    key: int
+    node: int
+    kelurahan: str | None
+
+
+def snap_points(area: Area, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
+    """Snap many points at once (no distance limit).
+
+    Parameters
+    ----------
+    area
+        The area whose roads are used.
+    lon, lat
+        Coordinates in EPSG:4326.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per input point: ``u``, ``v``, ``key``, ``node``, ``distance_m`` and the snapped
+        point as geometry (EPSG:4326).
+    """
+    edges = area.edges_metric
+    points = gpd.GeoSeries(
+        shapely.points(np.asarray(lon, float), np.asarray(lat, float)), crs=settings.crs_geographic
+    ).to_crs(area.crs_metric)
+    (pt_idx, edge_idx), dist = edges.sindex.nearest(points, return_all=False, return_distance=True)
+    order = np.argsort(pt_idx)
+    edge_idx, dist = edge_idx[order], dist[order]
+    lines = edges.geometry.to_numpy()[edge_idx]
+    along = shapely.line_locate_point(lines, points.to_numpy())
+    snapped = shapely.line_interpolate_point(lines, along)
+    near_start = along <= shapely.length(lines) / 2
+    u = edges["u"].to_numpy()[edge_idx]
+    v = edges["v"].to_numpy()[edge_idx]
+    return gpd.GeoDataFrame(
+        {
+            "u": u,
+            "v": v,
+            "key": edges["key"].to_numpy()[edge_idx],
+            "node": np.where(near_start, u, v),
+            "distance_m": dist,
+        },
+        geometry=gpd.GeoSeries(snapped, crs=area.crs_metric).to_crs(settings.crs_geographic).values,
+        crs=settings.crs_geographic,
+    )
+
+
+def snap_point(area: Area, lon: float, lat: float, *, max_distance_m: float | None = None) -> Snap:
+    """Snap one point to the nearest road.
+
+    Parameters
+    ----------
+    area
+        The area whose roads are used.
+    lon, lat
+        The point (EPSG:4326).
+    max_distance_m
+        Farthest allowed distance to a road; default ``settings.max_snap_distance_m``.
+
+    Returns
+    -------
+    Snap
+
+    Raises
+    ------
+    OffNetworkError
+        If the nearest road is farther than ``max_distance_m``.
+    """
+    limit = settings.max_snap_distance_m if max_distance_m is None else max_distance_m
+    row = snap_points(area, np.array([lon]), np.array([lat])).iloc[0]
+    if row["distance_m"] > limit:
+        msg = (
+            f"Titik ({lat:.5f}, {lon:.5f}) berjarak {row['distance_m']:.0f} m dari jalan terdekat; "
+            f"batasnya {limit:.0f} m. Pilih titik yang lebih dekat ke jalan."
+        )
+        raise OffNetworkError(msg)
+    point = row.geometry
+    return Snap(
+        lon=float(point.x),
+        lat=float(point.y),
+        distance_m=float(row["distance_m"]),
+        u=int(row["u"]),
+        v=int(row["v"]),
+        key=int(row["key"]),
+        node=int(row["node"]),
+        kelurahan=kelurahan_at(area, float(point.x), float(point.y)),
+    )

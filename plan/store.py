@@ -1,0 +1,246 @@
+"""The operation store: one SQLite file (WAL), a versioned schema, writes through one lock.
+
+Streamlit runs each session in a thread, so every write goes through ``Store.write``: one
+process-wide lock per file, one transaction, one audit-log row. Reads use their own short-lived
+connections. The schema only grows through ``MIGRATIONS`` (append, never edit a shipped one);
+``PRAGMA user_version`` records how far a file has been migrated.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import platformdirs
+
+T = TypeVar("T")
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: operations, posts, venues and events, TPS, units and positions, closures, route plans
+    """
+    CREATE TABLE operations (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        starts TEXT,
+        ends TEXT,
+        created TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE posts (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN
+            ('polres', 'polsek', 'pos_pengamanan', 'pos_pengaturan', 'mobile')),
+        lon REAL NOT NULL,
+        lat REAL NOT NULL,
+        personnel INTEGER NOT NULL DEFAULT 0 CHECK (personnel >= 0),
+        profile TEXT NOT NULL DEFAULT 'car',
+        readiness_min REAL NOT NULL DEFAULT 0 CHECK (readiness_min >= 0),
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE venues (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        lon REAL NOT NULL,
+        lat REAL NOT NULL,
+        position TEXT NOT NULL DEFAULT 'surveyed' CHECK (position IN ('surveyed', 'approximate')),
+        risk TEXT NOT NULL DEFAULT 'rawan',
+        place_id TEXT,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        venue_id INTEGER NOT NULL REFERENCES venues(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        starts TEXT NOT NULL,
+        ends TEXT NOT NULL,
+        organiser TEXT NOT NULL DEFAULT '',
+        expected_crowd INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE tps (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,
+        code TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kelurahan TEXT NOT NULL DEFAULT '',
+        risk TEXT NOT NULL CHECK (risk IN ('kurang_rawan', 'rawan', 'sangat_rawan', 'khusus')),
+        voters INTEGER NOT NULL DEFAULT 0,
+        lon REAL NOT NULL,
+        lat REAL NOT NULL,
+        UNIQUE (operation_id, code)
+    );
+    CREATE TABLE units (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,
+        unit_id TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        post_id INTEGER REFERENCES posts(id) ON DELETE SET NULL,
+        profile TEXT NOT NULL DEFAULT 'car',
+        personnel INTEGER NOT NULL DEFAULT 2,
+        UNIQUE (operation_id, unit_id)
+    );
+    CREATE TABLE positions (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,
+        unit_id TEXT NOT NULL,
+        time TEXT NOT NULL,
+        lon REAL NOT NULL,
+        lat REAL NOT NULL,
+        status TEXT NOT NULL DEFAULT 'available',
+        source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX positions_latest ON positions (operation_id, unit_id, time);
+    CREATE TABLE closures (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        geojson TEXT NOT NULL,
+        starts TEXT,
+        ends TEXT,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE route_plans (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('escort', 'patrol')),
+        profile TEXT NOT NULL,
+        depart TEXT,
+        request TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        UNIQUE (operation_id, name)
+    );
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        time TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    """,
+)
+
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def default_path() -> Path:
+    """The store file: ``$PETA_DB``, else ``operasi.sqlite`` in the user's data folder."""
+    env = os.environ.get("PETA_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("peta-pengamanan", appauthor=False)) / "operasi.sqlite"
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601 with seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """One SQLite store file.
+
+    Parameters
+    ----------
+    path
+        The database file; created and migrated when missing or older.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with _LOCKS_GUARD:
+            self._lock = _LOCKS.setdefault(self.path.resolve(), threading.Lock())
+        self._migrate()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        return conn
+
+    def _migrate(self) -> None:
+        with self._lock, self._connection() as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _statements(script):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {number}")
+                    conn.execute(
+                        "INSERT INTO audit_log (time, action, detail) VALUES (?, ?, ?)",
+                        (now_iso(), "migrate", f"schema {number}"),
+                    )
+                    conn.execute("COMMIT")
+                except sqlite3.Error:
+                    conn.execute("ROLLBACK")
+                    raise
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @property
+    def schema_version(self) -> int:
+        """Migrations applied to the file."""
+        with self._connection() as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def read(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        """Run a query and return all rows."""
+        with self._connection() as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def write(
+        self, change: Callable[[sqlite3.Connection], T], *, action: str, detail: str = ""
+    ) -> T:
+        """Apply a change in one transaction under the file's lock and log it.
+
+        Parameters
+        ----------
+        change
+            Receives the connection inside the transaction; its return value is returned.
+        action
+            Short name of the change for the audit log (e.g. ``"post.move"``).
+        detail
+            Free text for the audit log.
+
+        Returns
+        -------
+        Whatever ``change`` returns. On any error the transaction is rolled back and nothing
+        already saved changes.
+        """
+        with self._lock, self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = change(conn)
+                conn.execute(
+                    "INSERT INTO audit_log (time, action, detail) VALUES (?, ?, ?)",
+                    (now_iso(), action, detail),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return result
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (no semicolons inside our DDL strings)."""
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -113,6 +113,10 @@ _LOCAL_FILE: Final[dict[str, str]] = {
 }
 
 
+_ICON_PATH_SHIM: Final = ("leaflet_icon_path", f"{ASSET_PREFIX}/leaflet-icon-path.js")
+"""Our own script, loaded right after leaflet.js: sets ``L.Icon.Default.imagePath``."""
+
+
 def _localise(links: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Return `links` with every known CDN URL replaced by its vendored URL.
 
@@ -140,6 +144,11 @@ def use_local_assets() -> None:
     the map inside a component iframe). Call it once before building maps; calling it
     again changes nothing.
 
+    It also adds ``leaflet-icon-path.js`` right after ``leaflet.js``: inside the
+    streamlit-folium iframe the map script runs before ``leaflet.css`` has loaded, and
+    Leaflet 1.9.3 then guesses a wrong path for its default marker images (404, broken
+    marker); the script sets ``L.Icon.Default.imagePath`` to the vendored images instead.
+
     Notes
     -----
     streamlit-folium adds two d3 links of its own (d3js.org and cdnjs) whenever a branca
@@ -149,3 +158,7 @@ def use_local_assets() -> None:
     for cls in (folium.Map, *PLUGINS):
         cls.default_js = _localise(cls.default_js)
         cls.default_css = _localise(cls.default_css)
+    if _ICON_PATH_SHIM not in folium.Map.default_js:
+        names = [name for name, _ in folium.Map.default_js]
+        at = names.index("leaflet") + 1 if "leaflet" in names else 0
+        folium.Map.default_js.insert(at, _ICON_PATH_SHIM)

@@ -45,6 +45,7 @@ def _map_with_all_plugins() -> folium.Map:
         icon=plugins.BeautifyIcon(icon="star", border_color="#1f3a68"),
     ).add_to(m)
     folium.Marker([-5.11, 105.31], icon=folium.Icon(icon="info-sign")).add_to(m)
+    folium.Marker([-5.115, 105.305]).add_to(m)
     plugins.AntPath([[-5.11, 105.30], [-5.12, 105.31]]).add_to(m)
     plugins.Draw(export=False).add_to(m)
     plugins.Fullscreen().add_to(m)
@@ -102,6 +103,16 @@ def test_links_as_streamlit_folium_collects_them_are_local() -> None:
         for _, url in [*getattr(element, "default_js", []), *getattr(element, "default_css", [])]
     }
     assert {url for url in urls if not url.startswith(f"{ASSET_PREFIX}/")} == set()
+
+
+def test_icon_path_script_runs_right_after_leaflet() -> None:
+    use_local_assets()
+    names = [name for name, _ in folium.Map.default_js]
+    assert names[:2] == ["leaflet", "leaflet_icon_path"]
+    shim = (VENDOR_DIR / "leaflet-icon-path.js").read_text(encoding="utf-8")
+    assert "L.Icon.Default.imagePath" in shim
+    assert "leaflet-1.9.3/images/" in shim
+    assert (VENDOR_DIR / "leaflet-1.9.3" / "images" / "marker-icon.png").is_file()
 
 
 def test_use_local_assets_is_idempotent() -> None:

@@ -127,6 +127,14 @@ MIGRATIONS: tuple[str, ...] = (
         detail TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 2: personnel strength and attached (BKO) personnel of an operation, its settings (JSON:
+    #    TPS staffing pattern, stale-position age), and BKO units
+    """
+    ALTER TABLE operations ADD COLUMN strength INTEGER NOT NULL DEFAULT 565;
+    ALTER TABLE operations ADD COLUMN bko INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE operations ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE units ADD COLUMN bko INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 _LOCKS: dict[Path, threading.Lock] = {}

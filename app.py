@@ -1,0 +1,106 @@
+"""Peta Pengamanan Polres Metro: entry point (page config, navigation, shared sidebar)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from geo import settings
+from geo._errors import GeoError
+from i18n import LANGUAGES, t
+from views import state
+
+st.set_page_config(
+    page_title="Peta Pengamanan Polres Metro",
+    page_icon="static/favicon.png",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+st.session_state.setdefault("lang", "id")
+st.session_state.setdefault("basemap", "area")
+st.session_state.setdefault("network", ("rbi", ""))
+
+PAGES = [
+    st.Page("views/map.py", title=t("nav.map"), icon=":material/map:", default=True),
+]
+page = st.navigation(PAGES)
+
+
+def _network_sidebar() -> None:
+    """Road-network choice: embedded RBI, OSM download, or a file; failures keep RBI."""
+    options = {
+        "rbi": t("sidebar.network.rbi"),
+        "osm": t("sidebar.network.osm"),
+        "file": t("sidebar.network.file"),
+    }
+    current = st.session_state["network"][0]
+    choice = st.radio(
+        t("sidebar.network"),
+        list(options),
+        format_func=options.get,
+        index=list(options).index(current),
+    )
+    if choice == "rbi" and current != "rbi":
+        st.session_state["network"] = ("rbi", "")
+        st.rerun()
+    elif choice == "osm" and current != "osm":
+        with st.spinner(t("sidebar.network.loading")):
+            try:
+                state.load_osm_network()
+                st.session_state["network"] = ("osm", "")
+                st.rerun()
+            except GeoError as exc:
+                st.error(t("sidebar.network.offline", error=exc))
+    elif choice == "file":
+        upload = st.file_uploader(
+            t("sidebar.network.upload"), type=["osm", "pbf", "graphml", "xml"]
+        )
+        if upload is not None:
+            data = upload.getvalue()
+            digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()[:16]
+            name = upload.name.lower()
+            suffix = ".osm.pbf" if name.endswith(".pbf") else "." + name.rsplit(".", 1)[-1]
+            path = settings.cache_folder / "uploads" / f"{digest}{suffix}"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            if st.session_state["network"] != ("file", str(path)):
+                with st.spinner(t("sidebar.network.loading")):
+                    try:
+                        state.load_network_file(path)
+                        st.session_state["network"] = ("file", str(path))
+                        st.rerun()
+                    except GeoError as exc:
+                        st.error(t("sidebar.network.bad_file", error=exc))
+
+
+with st.sidebar:
+    st.title(t("app.title"))
+    st.radio(
+        t("sidebar.language"),
+        list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key="lang",
+        horizontal=True,
+    )
+    basemaps = {"area": t("basemap.area"), "osm": t("basemap.osm"), "none": t("basemap.none")}
+    st.selectbox(t("sidebar.basemap"), list(basemaps), format_func=basemaps.get, key="basemap")
+    if st.session_state["basemap"] == "osm":
+        st.caption(t("basemap.online_note"))
+    with st.expander(t("sidebar.area"), expanded=False):
+        _network_sidebar()
+    with state.guarded():
+        area = state.get_area()
+        st.caption(
+            t(
+                "sidebar.network.summary",
+                nodes=area.graph.number_of_nodes(),
+                km=area.road_km,
+                share=area.report.largest_component_share,
+            )
+        )
+        with st.expander(t("sidebar.attribution")):
+            for line in area.attribution:
+                st.caption(line)
+
+page.run()

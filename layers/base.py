@@ -1,0 +1,152 @@
+"""The base map every page starts from.
+
+Local assets, an offline basemap, boundaries, roads, places and the standard controls (scale
+bar, fullscreen, measure, mouse position).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+from folium import plugins
+
+from layers.area import basemap_group, boundary_group, places_groups, roads_group
+from layers.assets import use_local_assets
+from layers.legend import attribution as attribution_element
+from layers.style import CATEGORY_STYLE, THEMES, road_style
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+
+
+@dataclass(frozen=True)
+class MapText:
+    """Every label the base map shows, in the user's language (from ``i18n``)."""
+
+    basemap: str
+    basemap_osm: str
+    kota: str
+    kecamatan: str
+    kelurahan: str
+    roads: str
+    legend: str
+    approximate: str
+    road_classes: dict[str, str]
+    categories: dict[str, str]
+
+
+def base_map(
+    layers: dict[str, gpd.GeoDataFrame],
+    places: gpd.GeoDataFrame,
+    text: MapText,
+    *,
+    attribution: str,
+    basemap: str = "area",
+    theme: str = "light",
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    show_places: bool = True,
+    show_roads: bool = True,
+    controls: bool = True,
+) -> folium.Map:
+    """Base map of an area.
+
+    Parameters
+    ----------
+    layers
+        Display layers from ``geo.display.display_layers`` plus ``*_labels`` point layers.
+    places
+        Places layer (``geo.places``).
+    text
+        Labels in the user's language.
+    attribution
+        Credits of the data sources, shown in the map's attribution control.
+    basemap
+        ``"area"`` (offline, from the area's data), ``"osm"`` (online tiles) or ``"none"``.
+    theme
+        ``light``, ``dark`` or ``projector``.
+    center, zoom
+        Initial view; default fits the city boundary.
+    show_places, show_roads
+        Add the places and roads layers.
+    controls
+        Add fullscreen, measure and mouse-position controls.
+
+    Returns
+    -------
+    folium.Map
+    """
+    use_local_assets()
+    th = THEMES[theme]
+    bounds = layers["kota"].total_bounds
+    m = folium.Map(
+        location=center or [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+        zoom_start=zoom or 13,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        zoom_snap=0.25,
+    )
+    m.get_root().header.add_child(
+        folium.Element(
+            f"<style>.leaflet-container{{background:{th.background}}}"
+            ".leaflet-control-attribution{font-size:10px;max-width:65%;line-height:1.3}</style>"
+        )
+    )
+    if basemap == "osm":
+        folium.TileLayer(
+            OSM_TILES, attr=OSM_ATTRIBUTION, name=text.basemap_osm, max_zoom=19
+        ).add_to(m)
+    if basemap != "none":
+        basemap_group(
+            layers["settlements"], layers["rivers"], name=text.basemap, theme=theme
+        ).add_to(m)
+    attribution_element(attribution).add_to(m)
+    if show_roads:
+        roads_group(
+            layers["roads"], name=text.roads, class_names=text.road_classes, theme=theme
+        ).add_to(m)
+    for level, name in (
+        ("kelurahan", text.kelurahan),
+        ("kecamatan", text.kecamatan),
+        ("kota", text.kota),
+    ):
+        boundary_group(
+            layers[level], layers.get(f"{level}_labels") if level != "kota" else None,
+            name=name, level=level, theme=theme,
+        ).add_to(m)  # fmt: skip
+    if show_places:
+        for group in places_groups(
+            places, category_names=text.categories, approximate_label=text.approximate, theme=theme
+        ):
+            group.add_to(m)
+    if controls:
+        plugins.Fullscreen(position="topleft").add_to(m)
+        plugins.MeasureControl(
+            position="topleft", primary_length_unit="meters", secondary_length_unit="kilometers",
+            primary_area_unit="hectares",
+        ).add_to(m)  # fmt: skip
+        plugins.MousePosition(
+            position="bottomright", separator=" , ", num_digits=5, empty_string=""
+        ).add_to(m)
+        if basemap == "osm":
+            plugins.MiniMap(
+                tile_layer=folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION), toggle_display=True
+            ).add_to(m)
+    if center is None:
+        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+def area_legend_entries(text: MapText, *, theme: str = "light") -> list[tuple[str, str, str]]:
+    """Legend rows for the base layers: road classes and the place categories shown."""
+    th = THEMES[theme]
+    rows = [("line", road_style(h, th)[0], label) for h, label in text.road_classes.items()]
+    rows += [
+        ("dot", colour, text.categories.get(cat, cat))
+        for cat, (_, colour, shown) in CATEGORY_STYLE.items()
+        if shown
+    ]
+    return rows

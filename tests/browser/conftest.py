@@ -1,0 +1,117 @@
+"""Headless Chromium against the running app (Debian's chromium; never a browser download)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict:
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args() -> dict:
+    return {"viewport": {"width": 1400, "height": 1000}}
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """Start ``streamlit run app.py`` on a free port; yield its URL and start-up time."""
+    port = _free_port()
+    env = {**os.environ, "PETA_DB": str(tmp_path_factory.mktemp("browser-db") / "operasi.sqlite")}
+    log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.serverAddress", "localhost"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://localhost:{port}"
+    healthy = None
+    try:
+        while time.monotonic() - started < 60:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        healthy = time.monotonic() - started
+                        break
+            except OSError:
+                time.sleep(0.3)
+        if healthy is None:
+            pytest.fail("the app did not answer on /_stcore/health within 60 s")
+        yield {"url": url, "health_seconds": healthy}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def offline_page(page: Page) -> Iterator[tuple[Page, list[str]]]:
+    """A page that records every failed request and every request that leaves localhost."""
+    problems: list[str] = []
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
+
+    def check(request) -> None:
+        host = urlparse(request.url).hostname or ""
+        if request.url.startswith(("http://", "https://", "ws://")) and host not in {
+            "localhost",
+            "127.0.0.1",
+        }:
+            problems.append(f"external: {request.url}")
+
+    page.on("request", check)
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+    yield page, problems
+
+
+def wait_for_app(page: Page, timeout_ms: int = 90_000) -> None:
+    """Wait until Streamlit has finished running the page script."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => { const a = document.querySelector(\"[data-testid='stApp']\");"
+        " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
+        timeout=timeout_ms,
+    )
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot under tests/artifacts/ and return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path

@@ -1,0 +1,114 @@
+"""Area map: boundaries, roads and places; a click tells the nearest road point."""
+
+from __future__ import annotations
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import settings
+from geo.snap import snap_point
+from i18n import t
+from layers.base import area_legend_entries
+from layers.legend import legend, north_arrow
+from views import state
+
+st.header(t("map.title"))
+st.caption(t("map.intro"))
+
+with state.guarded():
+    area = state.get_area()
+    theme = st.session_state.get("map_theme", "light")
+    m = state.page_map()
+    legend(
+        t("legend.title"), area_legend_entries(state.map_text(), theme=theme), theme=theme
+    ).add_to(m)
+    north_arrow(theme=theme).add_to(m)
+
+    click_group = folium.FeatureGroup(name=t("map.click.layer"))
+    clicked = st.session_state.get("map_click")
+    if clicked:
+        folium.CircleMarker(
+            [clicked["lat"], clicked["lon"]],
+            radius=6,
+            color="#000",
+            fill=True,
+            fill_color="#ffcc00",
+        ).add_to(click_group)
+        folium.CircleMarker(
+            [clicked["road_lat"], clicked["road_lon"]],
+            radius=5,
+            color="#d00",
+            fill=True,
+            fill_color="#d00",
+        ).add_to(click_group)
+        folium.PolyLine(
+            [[clicked["lat"], clicked["lon"]], [clicked["road_lat"], clicked["road_lon"]]],
+            color="#d00",
+            dash_array="4 4",
+        ).add_to(click_group)
+
+    out = st_folium(
+        m,
+        key="area_map",
+        height=640,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        feature_group_to_add=click_group,
+        layer_control=folium.LayerControl(collapsed=True),
+    )
+    last = (out or {}).get("last_clicked")
+    if last and (not clicked or (last["lat"], last["lng"]) != (clicked["lat"], clicked["lon"])):
+        try:
+            snap = snap_point(area, last["lng"], last["lat"])
+        except Exception:
+            st.session_state.pop("map_click", None)
+            raise
+        st.session_state["map_click"] = {
+            "lat": last["lat"],
+            "lon": last["lng"],
+            "road_lat": snap.lat,
+            "road_lon": snap.lon,
+            "distance": snap.distance_m,
+            "kelurahan": snap.kelurahan or t("map.click.outside"),
+        }
+        st.rerun()
+    if clicked:
+        st.info(
+            t(
+                "map.click.result",
+                distance=clicked["distance"],
+                kelurahan=clicked["kelurahan"],
+                lat=clicked["road_lat"],
+                lon=clicked["road_lon"],
+            )
+        )
+    else:
+        st.caption(t("map.click.none"))
+
+    st.subheader(t("map.figures"))
+    report = area.report
+    cols = st.columns(4)
+    cols[0].metric(t("map.nodes"), f"{area.graph.number_of_nodes():,}".replace(",", "."))
+    cols[1].metric(t("map.road_km"), f"{area.road_km:.1f} km")
+    cols[2].metric(t("map.components"), report.components)
+    cols[3].metric(t("map.largest"), f"{report.largest_component_share:.1%}")
+    if report.components > 1:
+        st.caption(t("map.components.note", tol=settings.snap_tolerance_m, n=report.snapped_ends))
+
+    st.subheader(t("map.places"))
+    query = st.text_input(t("map.places.search"), key="place_query")
+    places = area.places
+    if query:
+        places = places[places["name"].str.contains(query, case=False, regex=False)]
+    table = pd.DataFrame(
+        {
+            t("map.col.name"): places["name"],
+            t("map.col.category"): places["category"].map(lambda c: t(f"cat.{c}")),
+            t("map.col.kelurahan"): places["kelurahan"],
+            t("map.col.position"): places["position"].map(lambda p: t(f"position.{p}")),
+            t("map.col.source"): places["source"],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", height=300)

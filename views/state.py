@@ -1,0 +1,144 @@
+"""What every page shares: the cached area, compiled networks, the store, map text, errors.
+
+Big objects are cached with ``st.cache_resource`` keyed by small ids (area key, profile), and
+never edited in place: closures are edge masks on the cached network.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import streamlit as st
+
+from geo._errors import GeoError
+from geo.area import Area, load_area, with_network
+from geo.display import display_layers, label_points
+from geo.network import CompiledNetwork, compile_network
+from geo.osm import graph_from_polygon_online
+from i18n import t
+from layers.base import MapText, base_map
+from layers.style import CATEGORY_STYLE
+from plan.store import Store
+
+log = logging.getLogger("peta")
+
+
+@st.cache_resource(show_spinner=False)
+def _embedded_area(name: str) -> Area:
+    return load_area(name)
+
+
+@st.cache_resource(show_spinner=False)
+def _file_area(path: str) -> Area:
+    return load_area("metro", network=path)
+
+
+@st.cache_resource(show_spinner=False)
+def _osm_area(name: str) -> Area:
+    base = _embedded_area(name)
+    graph = graph_from_polygon_online(base.kota.geometry.union_all())
+    return with_network(base, graph, source="osm", label="online")
+
+
+def get_area() -> Area:
+    """The area of this session: embedded, from an OSM download, or from a network file."""
+    choice = st.session_state.get("network", ("rbi", ""))
+    if choice[0] == "file":
+        return _file_area(choice[1])
+    if choice[0] == "osm":
+        return _osm_area("metro")
+    return _embedded_area("metro")
+
+
+def load_osm_network() -> Area:
+    """Download the OSM network of the area (raises ``NetworkUnavailableError`` offline)."""
+    return _osm_area("metro")
+
+
+def load_network_file(path: Path) -> Area:
+    """Area with the road network of a user's file (raises a ``GeoError`` when unusable)."""
+    return _file_area(str(path))
+
+
+@st.cache_resource(show_spinner=False)
+def _network(area_key: str, profile: str, _area: Area) -> CompiledNetwork:
+    return compile_network(_area.graph, profile)
+
+
+def get_network(profile: str = "car") -> CompiledNetwork:
+    """Compiled network of the session's area for a travel profile (cached)."""
+    area = get_area()
+    return _network(area.key, profile, area)
+
+
+@st.cache_resource(show_spinner=False)
+def _display(area_key: str, _area: Area) -> dict[str, gpd.GeoDataFrame]:
+    layers = display_layers(_area)
+    layers["kecamatan_labels"] = label_points(_area.kecamatan[["nama", "geometry"]])
+    layers["kelurahan_labels"] = label_points(_area.kelurahan[["nama", "geometry"]])
+    return layers
+
+
+def get_display_layers() -> dict[str, gpd.GeoDataFrame]:
+    """Display-ready layers of the session's area (cached)."""
+    area = get_area()
+    return _display(area.key, area)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str | None) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    """The operation store (``$PETA_DB`` or the user data folder)."""
+    import os
+
+    return _store(os.environ.get("PETA_DB"))
+
+
+def map_text() -> MapText:
+    """Base-map labels in the session's language."""
+    return MapText(
+        basemap=t("basemap.area"),
+        basemap_osm=t("layer.basemap_osm"),
+        kota=t("layer.kota"),
+        kecamatan=t("layer.kecamatan"),
+        kelurahan=t("layer.kelurahan"),
+        roads=t("layer.roads"),
+        legend=t("legend.title"),
+        approximate=t("position.approximate"),
+        road_classes={h: t(f"road.{h}") for h in ("secondary", "tertiary", "residential", "other")},
+        categories={c: t(f"cat.{c}") for c in CATEGORY_STYLE},
+    )
+
+
+def page_map(**options: object) -> folium.Map:
+    """Base map of the session's area with the sidebar's base layer and theme."""
+    area = get_area()
+    return base_map(
+        get_display_layers(),
+        area.places,
+        map_text(),
+        attribution=" | ".join(area.attribution),
+        basemap=str(st.session_state.get("basemap", "area")),
+        theme=str(options.pop("theme", st.session_state.get("map_theme", "light"))),
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Show a ``GeoError`` as its message and any other error as a short notice, never a traceback."""
+    try:
+        yield
+    except GeoError as exc:
+        st.error(str(exc))
+    except Exception as exc:
+        log.exception("unexpected error")
+        st.error(t("error.generic", kind=type(exc).__name__))

@@ -1,0 +1,657 @@
+"""Route sheet (lembar rute) of an escort route: segments, ETA, control points, chokepoints, havens.
+
+All distances along the route are the graph's edge ``length`` (what the route's ``length_m``
+sums), and all times the profile's travel times, so the sheet agrees with the route figures.
+Landmarks, CCTV sites and river crossings are measured in the area's metric CRS and placed on
+the route by their projection onto it.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse.csgraph import dijkstra
+from shapely.geometry import LineString
+from shapely.ops import substring
+
+from geo import settings
+from geo.area import Area
+from geo.network import CompiledNetwork
+from geo.routing import Route, RoutePlan, edge_table
+from geo.snap import snap_points
+
+#: Place categories that count as safe havens (rumah sakit, kantor polisi).
+HAVEN_CATEGORIES: tuple[str, ...] = ("hospital", "police_hq", "police_sector")
+
+#: Place categories listed on the sheet when near the route.
+SIGHT_CATEGORIES: tuple[str, ...] = ("landmark", "cctv")
+
+#: Road classes whose intersections need more personnel.
+MAJOR_ROADS: frozenset[str] = frozenset({"motorway", "trunk", "primary", "secondary"})
+
+
+@dataclass(frozen=True)
+class RouteSheet:
+    """The route sheet of one route.
+
+    Attributes
+    ----------
+    depart
+        Departure time the ETAs count from (None: ETAs are offsets ``+MM:SS``).
+    segments
+        One row per run of road of one class in one kelurahan: ``no``, ``from_km``,
+        ``to_km``, ``length_m``, ``highway``, ``kelurahan``, ``time_s`` (cumulative at the
+        segment's end), ``eta``, ``landmarks``, ``cctv``.
+    kelurahan
+        Kelurahan the route passes, in order.
+    sights
+        Landmarks and CCTV sites within ``sight_distance_m``: ``name``, ``category``, ``km``,
+        ``distance_m``, ``eta``, ``lon``, ``lat``.
+    traffic_control
+        Intersections on the route (``street_count`` >= 3): ``node``, ``km``, ``eta``,
+        ``street_count``, ``roads``, ``manoeuvre``, ``personnel``, ``priority``, ``lon``,
+        ``lat``.
+    chokepoints
+        ``kind`` (``bridge``, ``articulation``, ``river``), ``description``, ``on_route``,
+        ``km``, ``eta``, ``lon``, ``lat``.
+    stretches
+        Each ~``stretch_m`` of route: ``no``, ``from_km``, ``to_km``, ``haven``,
+        ``category``, ``time_s`` (from the stretch's middle), ``worst_s`` (from its farthest
+        point), geometry (EPSG:4326).
+    havens
+        The safe havens considered: ``name``, ``category``, ``node``, geometry.
+    gap
+        The longest stretch without a haven within ``haven_limit_s``: ``from_km``,
+        ``to_km``, ``length_m`` (zero when there is none).
+    haven_limit_s
+        The time limit used for ``gap``.
+    """
+
+    depart: datetime | None
+    segments: pd.DataFrame
+    kelurahan: tuple[str, ...]
+    sights: pd.DataFrame
+    traffic_control: pd.DataFrame
+    chokepoints: pd.DataFrame
+    stretches: gpd.GeoDataFrame
+    havens: gpd.GeoDataFrame
+    gap: dict[str, float] = field(default_factory=dict)
+    haven_limit_s: float = 180.0
+
+    @property
+    def personnel(self) -> int:
+        """Personnel suggested for all traffic-control points together."""
+        return int(self.traffic_control["personnel"].sum()) if len(self.traffic_control) else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form of the sheet."""
+
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+            return [
+                {k: _plain(v) for k, v in row.items()} for row in plain.to_dict(orient="records")
+            ]
+
+        return {
+            "depart": self.depart.isoformat(timespec="minutes") if self.depart else None,
+            "kelurahan": list(self.kelurahan),
+            "segments": records(self.segments),
+            "sights": records(self.sights),
+            "traffic_control": records(self.traffic_control),
+            "personnel": self.personnel,
+            "chokepoints": records(self.chokepoints),
+            "havens": records(self.stretches),
+            "haven_gap": {k: round(v, 1) for k, v in self.gap.items()},
+            "haven_limit_s": self.haven_limit_s,
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return None if not np.isfinite(value) else round(float(value), 3)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def format_eta(seconds: float, depart: datetime | None) -> str:
+    """Clock time ``HH:MM`` after ``depart``, or an offset ``+MM:SS`` without one."""
+    if not np.isfinite(seconds):
+        return "-"
+    if depart is not None:
+        return (depart + timedelta(seconds=float(seconds))).strftime("%H:%M")
+    minutes, secs = divmod(round(float(seconds)), 60)
+    return f"+{minutes:d}:{secs:02d}"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class _Along:
+    """Positions along a route: cumulative graph length and time at each node."""
+
+    cum_len: np.ndarray
+    cum_time: np.ndarray
+    line_metric: LineString
+    scale: float  # graph metres per metric-geometry metre
+
+    def time_at(self, km_m: np.ndarray | float) -> np.ndarray:
+        return np.interp(km_m, self.cum_len, self.cum_time)
+
+    def locate(self, geoms: np.ndarray) -> np.ndarray:
+        """Graph metres along the route of metric geometries' projection on it."""
+        if len(geoms) == 0:
+            return np.zeros(0)
+        return shapely.line_locate_point(self.line_metric, geoms) * self.scale
+
+
+def _along(area: Area, net: CompiledNetwork, route: Route) -> _Along:
+    edges = route.edge_index
+    cum_len = np.concatenate([[0.0], np.cumsum(net.length[edges])])
+    cum_time = np.concatenate([[0.0], np.cumsum(net.travel_time[edges])])
+    table = edge_table(area, net)
+    coords: list[tuple[float, float]] = []
+    for geom in table.geometry_metric[edges]:
+        part = list(geom.coords)
+        coords.extend(part if not coords else part[1:])
+    line = LineString(coords) if len(coords) >= 2 else LineString()
+    scale = float(cum_len[-1] / line.length) if line.length > 0 else 1.0
+    return _Along(cum_len, cum_time, line, scale)
+
+
+def _to_metric(area: Area, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame.to_crs(area.crs_metric)
+
+
+def _kelurahan_of(area: Area, points_metric: np.ndarray) -> np.ndarray:
+    kel = _to_metric(area, area.kelurahan)
+    names = np.full(len(points_metric), "", dtype=object)
+    if len(points_metric) == 0:
+        return names
+    pt_idx, poly_idx = kel.sindex.query(points_metric, predicate="intersects")
+    first = np.unique(pt_idx, return_index=True)
+    names[first[0]] = kel["nama"].to_numpy()[poly_idx[first[1]]]
+    return names
+
+
+_STRUCTURE: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[set, set, nx.Graph]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def network_structure(graph: nx.MultiDiGraph) -> tuple[set[frozenset[int]], set[int], nx.Graph]:
+    """Bridges and articulation points of the undirected road graph (cached per graph).
+
+    Returns
+    -------
+    bridges, articulation, undirected
+        Bridges as frozensets of their two node ids, articulation point node ids, and the
+        undirected simple graph they were computed on.
+    """
+    cached = _STRUCTURE.get(graph)
+    if cached is None:
+        undirected = nx.Graph(graph.to_undirected(as_view=True))
+        bridges = {frozenset(e) for e in nx.bridges(undirected)}
+        articulation = set(nx.articulation_points(undirected))
+        cached = (bridges, articulation, undirected)
+        _STRUCTURE[graph] = cached
+    return cached
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def _turns(area: Area, net: CompiledNetwork, route: Route) -> dict[int, str]:
+    """Manoeuvre at each interior route node (by position in ``route.nodes``)."""
+    table = edge_table(area, net)
+    geoms = table.geometry_metric[route.edge_index]
+    return {pos: _manoeuvre(geoms[pos - 1], geoms[pos]) for pos in range(1, len(route.nodes) - 1)}
+
+
+def _segments(
+    area: Area,
+    net: CompiledNetwork,
+    route: Route,
+    along: _Along,
+    turns: dict[int, str],
+    depart: datetime | None,
+) -> pd.DataFrame:
+    table = edge_table(area, net)
+    edges = route.edge_index
+    columns = [
+        "no", "from_km", "to_km", "length_m", "highway", "kelurahan", "time_s", "eta", "then",
+    ]  # fmt: skip
+    if len(edges) == 0:
+        return pd.DataFrame(columns=[*columns, "landmarks", "cctv"])
+    mids = shapely.line_interpolate_point(table.geometry_metric[edges], 0.5, normalized=True)
+    kel = _kelurahan_of(area, mids)
+    hw = table.highway[edges]
+    street_count = [area.graph.nodes[n].get("street_count", 2) for n in route.nodes]
+    vias = set(route.stops[1:-1])  # a via ends a segment
+
+    def breaks_at(i: int) -> bool:
+        turn = turns.get(i, "lurus") != "lurus" and street_count[i] >= 3
+        return turn or i in vias or hw[i] != hw[i - 1] or kel[i] != kel[i - 1]
+
+    rows: list[dict[str, Any]] = []
+    start = 0
+    for i in range(1, len(edges) + 1):
+        if i < len(edges) and not breaks_at(i):
+            continue
+        t_end = along.cum_time[i]
+        then = "tiba" if i == len(edges) else turns.get(i, "lurus")
+        if i in vias:
+            then = f"singgah ({then})"
+        rows.append(
+            {
+                "no": len(rows) + 1,
+                "from_km": along.cum_len[start] / 1000,
+                "to_km": along.cum_len[i] / 1000,
+                "length_m": along.cum_len[i] - along.cum_len[start],
+                "highway": hw[start],
+                "kelurahan": kel[start] or "-",
+                "time_s": t_end,
+                "eta": format_eta(t_end, depart),
+                "then": then,
+            }
+        )
+        start = i
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _sights(
+    area: Area, along: _Along, depart: datetime | None, max_distance_m: float
+) -> pd.DataFrame:
+    columns = ["name", "category", "km", "distance_m", "eta", "lon", "lat"]
+    places = area.places[area.places["category"].isin(SIGHT_CATEGORIES)]
+    if places.empty or along.line_metric.is_empty:
+        return pd.DataFrame(columns=columns)
+    metric = _to_metric(area, places).geometry.to_numpy()
+    dist = shapely.distance(along.line_metric, metric)
+    near = dist <= max_distance_m
+    pos = along.locate(metric[near])
+    chosen = places[near]
+    frame = pd.DataFrame(
+        {
+            "name": chosen["name"].to_numpy(),
+            "category": chosen["category"].to_numpy(),
+            "km": pos / 1000,
+            "distance_m": dist[near],
+            "eta": [format_eta(t, depart) for t in along.time_at(pos)],
+            "lon": chosen.geometry.x.to_numpy(),
+            "lat": chosen.geometry.y.to_numpy(),
+        }
+    )
+    return frame.sort_values("km", kind="stable").reset_index(drop=True)
+
+
+def _highway(data: dict[str, Any]) -> str:
+    value = data.get("highway", "")
+    return str(value[0] if isinstance(value, list) else value)
+
+
+def _bearing(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return math.degrees(math.atan2(b[0] - a[0], b[1] - a[1]))
+
+
+def _manoeuvre(inbound: LineString, outbound: LineString) -> str:
+    """Turn at a node from the last piece of the inbound edge to the first of the outbound."""
+    ci, co = list(inbound.coords), list(outbound.coords)
+    turn = (_bearing(co[0], co[1]) - _bearing(ci[-2], ci[-1]) + 540) % 360 - 180
+    if abs(turn) < 30:
+        return "lurus"
+    if abs(turn) > 150:
+        return "putar balik"
+    return "belok kanan" if turn > 0 else "belok kiri"
+
+
+def _traffic_control(
+    area: Area,
+    route: Route,
+    along: _Along,
+    turns: dict[int, str],
+    depart: datetime | None,
+) -> pd.DataFrame:
+    columns = [
+        "node", "km", "eta", "street_count", "roads", "manoeuvre", "personnel", "priority",
+        "lon", "lat",
+    ]  # fmt: skip
+    graph = area.graph
+    _, _, undirected = network_structure(graph)
+    rows = []
+    for pos in range(1, len(route.nodes) - 1):
+        node = route.nodes[pos]
+        data = graph.nodes[node]
+        count = int(data.get("street_count", undirected.degree(node)))
+        if count < 3:
+            continue
+        classes = sorted(
+            {_highway(d) for _, _, d in graph.out_edges(node, data=True)}
+            | {_highway(d) for _, _, d in graph.in_edges(node, data=True)}
+        )
+        major = bool(MAJOR_ROADS.intersection(classes))
+        turn = turns[pos]
+        personnel = {3: 1, 4: 2}.get(count, 3) + (2 if major else 0) + (turn != "lurus")
+        rows.append(
+            {
+                "node": int(node),
+                "km": along.cum_len[pos] / 1000,
+                "eta": format_eta(along.cum_time[pos], depart),
+                "street_count": count,
+                "roads": ", ".join(classes),
+                "manoeuvre": turn,
+                "personnel": personnel,
+                "priority": "utama" if major or count >= 5 else "biasa",
+                "lon": float(data["x"]),
+                "lat": float(data["y"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _chokepoints(
+    area: Area,
+    net: CompiledNetwork,
+    route: Route,
+    along: _Along,
+    depart: datetime | None,
+    near_m: float,
+) -> pd.DataFrame:
+    columns = ["kind", "description", "on_route", "km", "eta", "lon", "lat"]
+    if along.line_metric.is_empty:
+        return pd.DataFrame(columns=columns)
+    graph = area.graph
+    bridges, articulation, undirected = network_structure(graph)
+    table = edge_table(area, net)
+    route_nodes = set(route.nodes)
+    origin, destination = route.nodes[0], route.nodes[-1]
+    found: list[tuple[str, str, bool, shapely.Point]] = []
+
+    # bridges: on the route (no way around), or near it and not a dead-end spur
+    near_geom = along.line_metric.buffer(near_m)
+    on_route_roads = set(table.road[route.edge_index].tolist())
+    seen_roads: set[int] = set()
+    for e in table.tree.query(near_geom, predicate="intersects"):
+        road = int(table.road[e])
+        u, v = int(table.u[e]), int(table.v[e])
+        if road in seen_roads or frozenset((u, v)) not in bridges:
+            continue
+        seen_roads.add(road)
+        on_route = road in on_route_roads
+        if not on_route and min(undirected.degree(u), undirected.degree(v)) < 2:
+            continue
+        mid = shapely.line_interpolate_point(table.geometry_metric[e], 0.5, normalized=True)
+        desc = (
+            "ruas penghubung tunggal: bila ditutup, tidak ada jalan lain"
+            if on_route
+            else "ruas penghubung tunggal di dekat rute"
+        )
+        found.append(("bridge", desc, on_route, mid))
+
+    # articulation points: on the route (do they cut origin from destination?) or near it
+    cut_nodes = np.array(sorted(articulation - {origin, destination}), dtype=np.int64)
+    if len(cut_nodes):
+        xy = np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in cut_nodes])
+        points = (
+            gpd.GeoSeries(shapely.points(xy), crs=settings.crs_geographic)
+            .to_crs(area.crs_metric)
+            .to_numpy()
+        )
+        dist = shapely.distance(along.line_metric, points)
+        for node, point, d in zip(cut_nodes.tolist(), points, dist, strict=True):
+            on_route = node in route_nodes
+            if not on_route and d > near_m:
+                continue
+            if on_route:
+                rest = nx.restricted_view(undirected, [node], [])
+                desc = (
+                    "simpul tunggal: memutus asal dari tujuan bila ditutup"
+                    if not nx.has_path(rest, origin, destination)
+                    else "simpul tunggal: memutus sebagian jaringan bila ditutup"
+                )
+            else:
+                desc = "simpul tunggal di dekat rute"
+            found.append(("articulation", desc, on_route, point))
+
+    # river crossings
+    if len(area.rivers):
+        rivers = _to_metric(area, area.rivers)
+        names = rivers["NAMOBJ"] if "NAMOBJ" in rivers.columns else pd.Series(None, rivers.index)
+        for idx in rivers.sindex.query(along.line_metric, predicate="intersects"):
+            cross = along.line_metric.intersection(rivers.geometry.iloc[int(idx)])
+            name = names.iloc[int(idx)]
+            label = str(name) if isinstance(name, str) and name.strip() else "sungai tanpa nama"
+            for part in getattr(cross, "geoms", [cross]):
+                if not part.is_empty:
+                    point = part if part.geom_type == "Point" else part.representative_point()
+                    found.append(("river", f"penyeberangan {label}", True, point))
+
+    if not found:
+        return pd.DataFrame(columns=columns)
+    metric = np.array([f[3] for f in found], dtype=object)
+    km_m = along.locate(metric)
+    lonlat = gpd.GeoSeries(metric, crs=area.crs_metric).to_crs(settings.crs_geographic)
+    frame = pd.DataFrame(
+        {
+            "kind": [f[0] for f in found],
+            "description": [f[1] for f in found],
+            "on_route": [f[2] for f in found],
+            "km": km_m / 1000,
+            "eta": [format_eta(t, depart) for t in along.time_at(km_m)],
+            "lon": lonlat.x.to_numpy(),
+            "lat": lonlat.y.to_numpy(),
+        },
+        columns=columns,
+    )
+    return frame.sort_values("km", kind="stable").reset_index(drop=True)
+
+
+def safe_havens(area: Area, categories: tuple[str, ...] = HAVEN_CATEGORIES) -> gpd.GeoDataFrame:
+    """Safe havens of the area snapped to the network: ``name``, ``category``, ``node``."""
+    havens = area.places[area.places["category"].isin(categories)].reset_index(drop=True)
+    if havens.empty:
+        return gpd.GeoDataFrame(
+            {"name": [], "category": [], "node": []}, geometry=[], crs=settings.crs_geographic
+        )
+    snapped = snap_points(area, havens.geometry.x.to_numpy(), havens.geometry.y.to_numpy())
+    keep = snapped["distance_m"].to_numpy() <= settings.max_snap_distance_m
+    return gpd.GeoDataFrame(
+        {
+            "name": havens["name"].to_numpy()[keep],
+            "category": havens["category"].to_numpy()[keep],
+            "node": snapped["node"].to_numpy()[keep].astype(np.int64),
+        },
+        geometry=havens.geometry.to_numpy()[keep],
+        crs=settings.crs_geographic,
+    )
+
+
+def time_to_havens(net: CompiledNetwork, havens: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds from every node to its nearest haven, and that haven's row in ``havens``.
+
+    One multi-source Dijkstra on the reversed network (travel towards the havens, so one-way
+    roads count the right way).
+    """
+    if havens.empty:
+        return np.full(net.n, np.inf), np.full(net.n, -1, dtype=np.int64)
+    idx = net.indices_of(havens["node"].to_numpy())
+    dist, _, sources = dijkstra(
+        net.matrix.T.tocsr(), indices=idx, min_only=True, return_predecessors=True
+    )
+    row_of_node = {int(n): i for i, n in reversed(list(enumerate(idx)))}
+    which = np.array([row_of_node.get(int(s), -1) for s in sources], dtype=np.int64)
+    return dist, which
+
+
+def _stretches(
+    area: Area,
+    net: CompiledNetwork,
+    route: Route,
+    along: _Along,
+    havens: gpd.GeoDataFrame,
+    stretch_m: float,
+    limit_s: float,
+) -> tuple[gpd.GeoDataFrame, dict[str, float]]:
+    columns = ["no", "from_km", "to_km", "haven", "category", "time_s", "worst_s"]
+    total = float(along.cum_len[-1])
+    empty = (
+        gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=settings.crs_geographic),
+        {"from_km": 0.0, "to_km": 0.0, "length_m": 0.0},
+    )
+    if total <= 0 or havens.empty:
+        return empty
+    dist, which = time_to_havens(net, havens)
+    path = net.indices_of(np.asarray(route.nodes))
+    node_t, node_h = dist[path], which[path]
+    edges = route.edge_index
+    # can each route edge be driven backwards (to turn back to a haven)?
+    back = np.asarray(net.matrix[net.edge_v[edges], net.edge_u[edges]]).ravel() > 0
+
+    step = 10.0
+    xs = np.unique(np.concatenate([np.arange(0.0, total, step), [total], along.cum_len]))
+    i = np.clip(np.searchsorted(along.cum_len, xs, side="right") - 1, 0, len(edges) - 1)
+    seg_len = np.maximum(along.cum_len[i + 1] - along.cum_len[i], 1e-9)
+    frac = (xs - along.cum_len[i]) / seg_len
+    edge_t = net.travel_time[edges][i]
+    ahead = node_t[i + 1] + edge_t * (1 - frac)
+    behind = np.where(back[i], node_t[i] + edge_t * frac, np.inf)
+    t = np.minimum(ahead, behind)
+    h = np.where(ahead <= behind, node_h[i + 1], node_h[i])
+
+    rows, geoms = [], []
+    count = max(1, round(total / stretch_m))
+    bounds = np.linspace(0, total, count + 1)
+    names, cats = havens["name"].to_numpy(), havens["category"].to_numpy()
+    for k in range(count):
+        lo, hi = bounds[k], bounds[k + 1]
+        inside = (xs >= lo) & (xs <= hi)
+        mid = int(np.argmin(np.abs(xs - (lo + hi) / 2)))
+        hid = int(h[mid])
+        rows.append(
+            {
+                "no": k + 1,
+                "from_km": lo / 1000,
+                "to_km": hi / 1000,
+                "haven": names[hid] if hid >= 0 else "-",
+                "category": cats[hid] if hid >= 0 else "-",
+                "time_s": float(t[mid]),
+                "worst_s": float(t[inside].max()) if inside.any() else float(t[mid]),
+            }
+        )
+        geoms.append(substring(along.line_metric, lo / along.scale, hi / along.scale))
+    stretches = gpd.GeoDataFrame(
+        rows, geometry=gpd.GeoSeries(geoms, crs=area.crs_metric).to_crs(settings.crs_geographic)
+    )
+
+    # longest run of route farther than limit_s from every haven
+    over = t > limit_s
+    gap = {"from_km": 0.0, "to_km": 0.0, "length_m": 0.0}
+    if over.any():
+        change = np.flatnonzero(np.diff(np.concatenate([[0], over.astype(int), [0]])))
+        starts, ends = change[::2], change[1::2] - 1
+        lengths = xs[ends] - xs[starts]
+        best = int(np.argmax(lengths))
+        gap = {
+            "from_km": float(xs[starts[best]] / 1000),
+            "to_km": float(xs[ends[best]] / 1000),
+            "length_m": float(lengths[best]),
+        }
+    return stretches, gap
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def route_sheet(
+    area: Area,
+    net: CompiledNetwork,
+    route: Route,
+    *,
+    depart: datetime | None = None,
+    closed: np.ndarray | None = None,
+    sight_distance_m: float = 100.0,
+    near_m: float = 100.0,
+    stretch_m: float = 250.0,
+    haven_limit_s: float = 180.0,
+    haven_categories: tuple[str, ...] = HAVEN_CATEGORIES,
+) -> RouteSheet:
+    """Build the route sheet of a route.
+
+    Parameters
+    ----------
+    area
+        The area.
+    net
+        The network the route was computed on (its profile gives the times).
+    route
+        The route.
+    depart
+        Departure time; ETAs are clock times from it (offsets without it).
+    closed
+        Mask of closed edges (a plan's ``closed``): havens are reached around closures.
+    sight_distance_m
+        Landmarks and CCTV sites this close to the route are listed.
+    near_m
+        Chokepoints this close to the route are listed.
+    stretch_m
+        Length of the stretches of the safe-haven table.
+    haven_limit_s
+        A haven farther than this (seconds) does not count for the longest-gap figure.
+    haven_categories
+        Place categories that count as havens.
+
+    Returns
+    -------
+    RouteSheet
+    """
+    work = net.with_closed(closed) if closed is not None and closed.any() else net
+    along = _along(area, work, route)
+    turns = _turns(area, work, route)
+    segments = _segments(area, work, route, along, turns, depart)
+    sights = _sights(area, along, depart, sight_distance_m)
+    if len(segments):
+        pos = sights["km"].to_numpy() * 1000
+        seg_no = np.clip(
+            np.searchsorted(segments["to_km"].to_numpy() * 1000, pos, side="left"),
+            0,
+            len(segments) - 1,
+        )
+        names, cats = sights["name"].to_numpy(), sights["category"].to_numpy()
+        for col, cat in (("landmarks", "landmark"), ("cctv", "cctv")):
+            listed: list[list[str]] = [[] for _ in range(len(segments))]
+            for name, c, seg in zip(names, cats, seg_no, strict=True):
+                if c == cat:
+                    listed[seg].append(str(name))
+            segments[col] = [", ".join(x) for x in listed]
+    kelurahan = tuple(dict.fromkeys(k for k in segments.get("kelurahan", []) if k != "-"))
+    havens = safe_havens(area, haven_categories)
+    stretches, gap = _stretches(area, work, route, along, havens, stretch_m, haven_limit_s)
+    return RouteSheet(
+        depart=depart,
+        segments=segments,
+        kelurahan=kelurahan,
+        sights=sights,
+        traffic_control=_traffic_control(area, route, along, turns, depart),
+        chokepoints=_chokepoints(area, work, route, along, depart, near_m),
+        stretches=stretches,
+        havens=havens,
+        gap=gap,
+        haven_limit_s=haven_limit_s,
+    )
+
+
+def plan_sheets(area: Area, net: CompiledNetwork, plan: RoutePlan) -> list[RouteSheet]:
+    """Route sheets of a plan's main route and of each alternative."""
+    return [route_sheet(area, net, r, depart=plan.depart, closed=plan.closed) for r in plan.routes]

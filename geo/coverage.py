@@ -865,19 +865,38 @@ def backup_coverage(
             offsets = np.array([s.readiness_s for s in part])[:, None]
             limit = max(cutoff_s - float(offsets.min()), 0.0)
             dist = dijkstra(net.matrix, indices=idx, limit=limit) + offsets
-            road_count += (_points_from(dist, roads, tt, None, mids) <= cutoff_s).sum(axis=0)
+            road_count += (points_from_matrix(dist, roads, tt, None, mids) <= cutoff_s).sum(axis=0)
             if len(t_road):
-                times = _points_from(dist, roads, tt, t_road, t_along)
+                times = points_from_matrix(dist, roads, tt, t_road, t_along)
                 target_count += (times <= cutoff_s).sum(axis=0)
     total = roads.total_m
     share = float(roads.length[road_count >= 2].sum() / total) if total else 0.0
     return Backup(float(cutoff_s), road_count, target_count, share)
 
 
-def _points_from(
+def points_from_matrix(
     dist: np.ndarray, roads: Roads, tt: np.ndarray, road: np.ndarray | None, along: np.ndarray
 ) -> np.ndarray:
-    """Per-source arrival times ``(sources, points)`` at points on roads."""
+    """Arrival times at points on roads from per-source node times.
+
+    Parameters
+    ----------
+    dist
+        ``(sources, nodes)`` seconds.
+    roads
+        Road index.
+    tt
+        Seconds per directed edge (``inf`` where closed).
+    road
+        Row of ``roads.frame`` of each point; None = every road.
+    along
+        Position on the road, 0 at ``u`` to 1 at ``v``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(sources, points)`` seconds.
+    """
     road = np.arange(len(roads.length)) if road is None else road
     fwd, bwd = roads.fwd[road], roads.bwd[road]
     tf = np.where(fwd >= 0, tt[np.maximum(fwd, 0)], np.inf)

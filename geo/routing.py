@@ -35,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
 from geo import settings
-from geo._errors import GeoError, InputFileError, NoRouteError
+from geo._errors import GeoError, InputFileError, NoRouteError, OffNetworkError
 from geo.area import Area
 from geo.network import CompiledNetwork
 from geo.snap import Snap, snap_point
@@ -259,16 +259,22 @@ def resolve_waypoint(area: Area, spec: str | tuple[float, float] | Waypoint) -> 
     """
     if isinstance(spec, Waypoint):
         return spec
+    place_id = None
     if isinstance(spec, tuple):
         lon, lat = float(spec[0]), float(spec[1])
-        return Waypoint(f"{lon:.6f},{lat:.6f}", lon, lat, snap_point(area, lon, lat))
-    pair = parse_lonlat(spec)
-    if pair is not None:
+        label = f"{lon:.6f},{lat:.6f}"
+    elif (pair := parse_lonlat(spec)) is not None:
         lon, lat = pair
-        return Waypoint(f"{lon:.6f},{lat:.6f}", lon, lat, snap_point(area, lon, lat))
-    row = find_place(area, spec)
-    lon, lat = float(row.geometry.x), float(row.geometry.y)
-    return Waypoint(str(row["name"]), lon, lat, snap_point(area, lon, lat), str(row["place_id"]))
+        label = f"{lon:.6f},{lat:.6f}"
+    else:
+        row = find_place(area, spec)
+        lon, lat = float(row.geometry.x), float(row.geometry.y)
+        label, place_id = str(row["name"]), str(row["place_id"])
+    try:
+        snap = snap_point(area, lon, lat)
+    except OffNetworkError as exc:
+        raise OffNetworkError(f"'{label}': {exc}") from None
+    return Waypoint(label, lon, lat, snap, place_id)
 
 
 # --------------------------------------------------------------------------- closures
@@ -595,10 +601,22 @@ class RoutePlan:
         return (self.main, *self.alternatives)
 
 
-def _legs(
+def path_through(
     net: CompiledNetwork, stops: Sequence[int], weights: np.ndarray | None = None
 ) -> tuple[list[int], np.ndarray, list[int]]:
-    """Concatenated path through compiled indices; its edges; position of each stop."""
+    """Fastest path through compiled node indices in order.
+
+    Returns
+    -------
+    path, edges, positions
+        Compiled node indices, edge indices along them, and the position in ``path`` of each
+        stop.
+
+    Raises
+    ------
+    NoRouteError
+        If a stop cannot be reached from the previous one.
+    """
     work = net if weights is None else net.reweighted(weights)
     path: list[int] = [int(stops[0])]
     positions = [0]
@@ -650,7 +668,7 @@ def route_edges(
     NoRouteError
         If a stop cannot be reached from the previous one.
     """
-    main = _legs(net, stops)
+    main = path_through(net, stops)
     found = [main]
     if alternatives <= 0 or len(main[1]) == 0:
         return found
@@ -667,7 +685,7 @@ def route_edges(
         if len(found) > alternatives:
             break
         weights = tt * penalty ** uses[table_road]
-        cand = _legs(net, stops, weights)
+        cand = path_through(net, stops, weights)
         edges = cand[1]
         uses[table_road[edges]] += 1
         key = tuple(cand[0])
@@ -708,7 +726,7 @@ def _road_ids(net: CompiledNetwork) -> np.ndarray:
     return ids
 
 
-def _build_route(
+def build_route(
     net: CompiledNetwork,
     table: EdgeTable,
     path: list[int],
@@ -716,6 +734,27 @@ def _build_route(
     positions: list[int],
     main_roads: np.ndarray | None,
 ) -> Route:
+    """A :class:`Route` from a compiled node path and its edges.
+
+    Parameters
+    ----------
+    net
+        The network the path was found on.
+    table
+        Its edge table (``edge_table(area, net)``).
+    path
+        Compiled node indices.
+    edges
+        Edge indices along the path (``net.path_edges(path)``).
+    positions
+        Position in ``path`` of each waypoint.
+    main_roads
+        Road mask of the main route, to measure the shared share (None for the main itself).
+
+    Returns
+    -------
+    Route
+    """
     nodes = tuple(int(n) for n in net.nodes[np.asarray(path, dtype=np.int64)])
     length = float(net.length[edges].sum())
     if len(edges):
@@ -851,10 +890,10 @@ def plan_route(
         )
     except NoRouteError:
         raise _explain_no_route(net, work, points, stops, bool(mask.any())) from None
-    main = _build_route(work, table, *found[0], None)
+    main = build_route(work, table, *found[0], None)
     main_roads = np.zeros(int(_road_ids(net).max()) + 1, dtype=bool)
     main_roads[_road_ids(net)[main.edge_index]] = True
-    alts = [_build_route(work, table, *f, main_roads) for f in found[1:]]
+    alts = [build_route(work, table, *f, main_roads) for f in found[1:]]
     alts.sort(key=lambda r: r.travel_time_s)
     return RoutePlan(
         profile=net.profile,

@@ -33,7 +33,7 @@ from shapely import ops
 from geo import settings
 from geo._errors import GeoError
 from geo.area import Area
-from geo.network import CompiledNetwork
+from geo.network import _MIN_WEIGHT, CompiledNetwork
 
 #: Default cutoffs, minutes.
 DEFAULT_CUTOFFS_MIN: tuple[float, ...] = (5.0, 10.0, 15.0)
@@ -246,15 +246,12 @@ def road_index(area: Area, network: CompiledNetwork) -> Roads:
         crs=metric.crs,
     )
     frame = edges.copy()
-    kel = area.kelurahan.to_crs(metric.crs)[["kode", "nama", "geometry"]]
-    joined = gpd.sjoin(mids, kel, how="left", predicate="intersects")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    frame["kelurahan"] = joined["nama"].fillna("").to_numpy()
-    frame["kode_kelurahan"] = joined["kode"].fillna("").to_numpy()
-    kec = area.kecamatan.to_crs(metric.crs)[["nama", "geometry"]]
-    joined = gpd.sjoin(mids, kec, how="left", predicate="intersects")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    frame["kecamatan"] = joined["nama"].fillna("").to_numpy()
+    kel = _nearest_polygon(mids, area.kelurahan.to_crs(metric.crs), ["nama", "kode"])
+    frame["kelurahan"] = kel["nama"].to_numpy()
+    frame["kode_kelurahan"] = kel["kode"].to_numpy()
+    frame["kecamatan"] = _nearest_polygon(mids, area.kecamatan.to_crs(metric.crs), ["nama"])[
+        "nama"
+    ].to_numpy()
     return Roads(
         frame=frame,
         metric=metric.geometry.to_numpy(),
@@ -264,6 +261,17 @@ def road_index(area: Area, network: CompiledNetwork) -> Roads:
         v_idx=v_idx,
         length=edges["length"].to_numpy(dtype=float),
     )
+
+
+def _nearest_polygon(
+    points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, columns: list[str], max_m: float = 500.0
+) -> pd.DataFrame:
+    """Columns of the polygon containing each point, else of the nearest within ``max_m``."""
+    joined = gpd.sjoin_nearest(
+        points, polygons[[*columns, "geometry"]], how="left", max_distance=max_m
+    )
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return joined[columns].fillna("").reindex(points.index).fillna("")
 
 
 def _edge_lookup(
@@ -406,6 +414,10 @@ def compute_reach(
         idx = net.indices_of([sources[i].node for i in members])
         offsets = np.array([sources[i].readiness_s for i in members], dtype=float)
         dist, pos = net.distances(idx, offsets=offsets, limit=horizon_s)
+        # distances() stores each offset as at least a tiny positive weight; take it back off
+        excess = np.maximum(offsets, _MIN_WEIGHT) - offsets
+        reached = pos >= 0
+        dist[reached] -= excess[pos[reached]]
         times[row] = dist
         origins[row] = np.where(pos >= 0, np.asarray(members, dtype=np.int64)[pos], -1)
         edge_time[row] = np.where(net.open_edges, net.travel_time, np.inf)
@@ -754,7 +766,7 @@ def isochrones(
     cutoffs_s: Sequence[float],
     *,
     buffer_m: float = 120.0,
-    simplify_m: float = 25.0,
+    simplify_m: float = 15.0,
 ) -> gpd.GeoDataFrame:
     """Isochrone areas for display: the covered roads of each cutoff, buffered and merged.
 
@@ -782,7 +794,8 @@ def isochrones(
         lines = covered_lines(reach, roads, cutoff)
         lines = lines[~shapely.is_empty(lines)] if len(lines) else lines
         if len(lines):
-            area = shapely.union_all(shapely.buffer(lines, buffer_m, quad_segs=4))
+            lines = shapely.simplify(lines, simplify_m)
+            area = shapely.union_all(shapely.buffer(lines, buffer_m, quad_segs=2))
             area = shapely.simplify(area, simplify_m)
         else:
             area = shapely.Polygon()

@@ -13,8 +13,8 @@ from geo import datasets
 from geo.places import build_places
 
 
-def build(area: str = "metro") -> gpd.GeoDataFrame:
-    """Build and write the places layer of an embedded area; return it."""
+def build(area: str = "metro", *, write: bool = True) -> gpd.GeoDataFrame:
+    """Build the places layer of an embedded area, write it unless ``write`` is False; return it."""
 
     def read(name: str) -> gpd.GeoDataFrame:
         return gpd.read_file(datasets.get_path(name, area))
@@ -28,8 +28,9 @@ def build(area: str = "metro") -> gpd.GeoDataFrame:
         kelurahan=read("kelurahan"),
         roads=read("roads"),
     )
-    out = datasets.settings.data_folder / area / datasets.BUILT_LAYERS["places"]
-    places.to_file(out, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=7)
+    if write:
+        out = datasets.settings.data_folder / area / datasets.BUILT_LAYERS["places"]
+        places.to_file(out, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=7)
     return places
 
 

@@ -25,6 +25,9 @@ def configure_osmnx() -> None:
     ox.settings.use_cache = True
     ox.settings.requests_timeout = settings.requests_timeout_s
     ox.settings.doh_url_template = None
+    # offline, osmnx's Overpass status probe fails and it then sleeps 60 s before trying:
+    # skip the probe so "no connection" is said within the request timeout
+    ox.settings.overpass_rate_limit = False
     ox.settings.log_console = False
 
 

@@ -45,3 +45,19 @@ def test_map_draws_roads_and_boundaries_offline(app_server: dict, offline_page) 
         "Badan Informasi Geospasial"
     )
     assert problems == []
+
+
+def test_click_tells_nearest_road_and_kelurahan(app_server: dict, offline_page) -> None:
+    page, problems = offline_page
+    page.goto(app_server["url"])
+    wait_for_app(page)
+    container = page.frame_locator(MAP_FRAME).locator(".leaflet-container")
+    expect(container).to_be_visible(timeout=60_000)
+    box = container.bounding_box()
+    # the middle of the city, away from the controls and the legend
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5)
+    info = page.get_by_text("Jalan terdekat berjarak")
+    expect(info).to_be_visible(timeout=30_000)
+    assert "Kelurahan" in info.inner_text()
+    screenshot(page, "map_click")
+    assert problems == []

@@ -1,0 +1,68 @@
+"""The app shell and area map page through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from i18n import keys, t
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+
+
+def _all_json_args(node) -> list[str]:
+    found = []
+    for child in getattr(node, "children", {}).values() if hasattr(node, "children") else []:
+        proto = getattr(child, "proto", None)
+        if proto is not None and getattr(proto, "json_args", ""):
+            found.append(proto.json_args)
+        found += _all_json_args(child)
+    return found
+
+
+def test_map_page_renders_figures_without_error(app: AppTest) -> None:
+    assert not app.exception
+    assert not app.error
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics[t("map.nodes")] == "1.377"
+    assert metrics[t("map.components")] == "21"
+    assert app.header[0].value == t("map.title")
+
+
+def test_map_uses_local_assets_and_draws_layers(app: AppTest) -> None:
+    args = [json.loads(a) for a in _all_json_args(app.main) if "script" in a]
+    assert args, "no folium map found"
+    m = args[0]
+    links = m.get("js_links", []) + m.get("css_links", [])
+    assert links and all(link.startswith("/app/static/vendor/") for link in links)
+    script = m["script"]
+    assert "Kantor Polisi Resor Metro" in script
+    assert (
+        "Metro Selatan" in script and "Hadimulyo Timur" in script
+    )  # kecamatan and kelurahan labels
+    assert script.count('"highway": "residential"') > 1000
+
+
+def test_language_switch_to_english(app: AppTest) -> None:
+    app.sidebar.radio[0].set_value("en").run()
+    assert app.header[0].value == t("map.title", lang="en")
+    assert app.metric[0].label == "Nodes"
+
+
+def test_place_search_filters_table(app: AppTest) -> None:
+    app.text_input(key="place_query").set_value("polisi sektor").run()
+    table = app.dataframe[0].value
+    assert len(table) == 5
+
+
+def test_every_string_has_both_languages() -> None:
+    for key in keys():
+        assert t(key, lang="id") and t(key, lang="en"), key

@@ -423,7 +423,7 @@ def _closure_from_props(geom: BaseGeometry, props: dict[str, Any], fallback: str
                 return value
         return None
 
-    starts, ends = pick("starts", "mulai"), pick("ends", "selesai")
+    starts, ends = _time_text(pick("starts", "mulai")), _time_text(pick("ends", "selesai"))
     for value in (starts, ends):
         if value is not None:
             try:
@@ -444,6 +444,17 @@ def _closure_from_props(geom: BaseGeometry, props: dict[str, Any], fallback: str
         note=str(pick("note", "keterangan") or ""),
         radius_m=radius_m,
     )
+
+
+def _time_text(value: Any) -> str | None:
+    """A window bound as text (readers may hand over ``time`` or ``datetime`` objects)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):  # also pandas.Timestamp
+        return value.replace(tzinfo=None).isoformat(timespec="minutes")
+    if isinstance(value, time):
+        return value.strftime("%H:%M" if value.second == 0 else "%H:%M:%S")
+    return str(value).strip()
 
 
 def closures_from_geojson(data: str | bytes | Mapping[str, Any]) -> list[Closure]:

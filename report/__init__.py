@@ -1,0 +1,1 @@
+"""The briefing: the operation's schedule, static maps and the printed briefing pack (no Streamlit)."""

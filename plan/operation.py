@@ -52,6 +52,9 @@ DEFAULT_OPERATION = "Pengamanan Kampanye Kota Metro"
 #: Source of positions written by the rehearsal simulation.
 SIMULATION_SOURCE = "simulasi"
 
+#: Id prefix of the units a rehearsal creates when the operation has none.
+SIMULATION_UNIT_PREFIX = "SIM-"
+
 #: Default settings of an operation (stored as JSON in ``operations.settings``).
 DEFAULT_SETTINGS: dict[str, Any] = {"stale_after_min": 10.0}
 
@@ -957,12 +960,23 @@ def latest_positions(
 
 
 def clear_simulation(store: Store, operation_id: int) -> int:
-    """Delete the simulated positions of an operation; returns how many."""
+    """Delete simulated positions and rehearsal units (``SIM-``) left without positions.
+
+    Returns
+    -------
+    int
+        Positions deleted.
+    """
 
     def change(conn: sqlite3.Connection) -> int:
         cur = conn.execute(
             "DELETE FROM positions WHERE operation_id = ? AND source = ?",
             (operation_id, SIMULATION_SOURCE),
+        )
+        conn.execute(
+            "DELETE FROM units WHERE operation_id = ? AND unit_id LIKE ? AND unit_id NOT IN "
+            "(SELECT unit_id FROM positions WHERE operation_id = ?)",
+            (operation_id, f"{SIMULATION_UNIT_PREFIX}%", operation_id),
         )
         _bump(conn, operation_id)
         return cur.rowcount

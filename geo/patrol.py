@@ -29,7 +29,15 @@ from geo._errors import GeoError, NoRouteError
 from geo.area import Area
 from geo.network import CompiledNetwork
 from geo.route_sheet import format_eta
-from geo.routing import Route, Waypoint, build_route, edge_table, path_through, resolve_waypoint
+from geo.routing import (
+    Route,
+    Waypoint,
+    build_route,
+    edge_table,
+    path_through,
+    resolve_waypoint,
+    resolve_waypoints,
+)
 
 #: Up to this many stops (besides the post) the loop order is exact (all permutations).
 EXACT_TSP_MAX: int = 7
@@ -199,7 +207,7 @@ def patrol_loop(
     if not stops:
         msg = "Pilih sedikitnya satu titik singgah patroli."
         raise GeoError(msg)
-    points = [resolve_waypoint(area, post), *(resolve_waypoint(area, s) for s in stops)]
+    points = list(resolve_waypoints(area, [post, *stops]))
     idx = net.indices_of(np.array([p.snap.node for p in points]))
     dist = dijkstra(net.matrix, indices=idx)
     cost = dist[:, idx]

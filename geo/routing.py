@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString, Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -36,9 +37,9 @@ from shapely.ops import substring
 
 from geo import settings
 from geo._errors import GeoError, InputFileError, NoRouteError, OffNetworkError
-from geo.area import Area
+from geo.area import Area, kelurahan_at
 from geo.network import CompiledNetwork
-from geo.snap import Snap, snap_point
+from geo.snap import Snap, snap_point, snap_points
 
 #: A point closure (a drawn marker) blocks roads within this many metres.
 POINT_CLOSURE_RADIUS_M: float = 30.0
@@ -247,6 +248,18 @@ def _ambiguous(name: str, rows: pd.DataFrame) -> None:
     raise GeoError(msg)
 
 
+def _locate(area: Area, spec: str | tuple[float, float]) -> tuple[str, float, float, str | None]:
+    """Label, lon, lat and place id of a place name, ``"lon,lat"`` text or pair."""
+    if isinstance(spec, tuple):
+        lon, lat = float(spec[0]), float(spec[1])
+        return f"{lon:.6f},{lat:.6f}", lon, lat, None
+    if (pair := parse_lonlat(spec)) is not None:
+        lon, lat = pair
+        return f"{lon:.6f},{lat:.6f}", lon, lat, None
+    row = find_place(area, spec)
+    return str(row["name"]), float(row.geometry.x), float(row.geometry.y), str(row["place_id"])
+
+
 def resolve_waypoint(area: Area, spec: str | tuple[float, float] | Waypoint) -> Waypoint:
     """A waypoint from a place name, a ``"lon,lat"`` text or a ``(lon, lat)`` pair.
 
@@ -257,24 +270,49 @@ def resolve_waypoint(area: Area, spec: str | tuple[float, float] | Waypoint) -> 
     OffNetworkError
         The point is too far from every road.
     """
-    if isinstance(spec, Waypoint):
-        return spec
-    place_id = None
-    if isinstance(spec, tuple):
-        lon, lat = float(spec[0]), float(spec[1])
-        label = f"{lon:.6f},{lat:.6f}"
-    elif (pair := parse_lonlat(spec)) is not None:
-        lon, lat = pair
-        label = f"{lon:.6f},{lat:.6f}"
-    else:
-        row = find_place(area, spec)
-        lon, lat = float(row.geometry.x), float(row.geometry.y)
-        label, place_id = str(row["name"]), str(row["place_id"])
-    try:
-        snap = snap_point(area, lon, lat)
-    except OffNetworkError as exc:
-        raise OffNetworkError(f"'{label}': {exc}") from None
-    return Waypoint(label, lon, lat, snap, place_id)
+    return resolve_waypoints(area, [spec])[0]
+
+
+def resolve_waypoints(
+    area: Area, specs: Sequence[str | tuple[float, float] | Waypoint]
+) -> tuple[Waypoint, ...]:
+    """Waypoints from names, ``"lon,lat"`` texts or pairs, snapped in one vectorised call.
+
+    Raises
+    ------
+    GeoError
+        Unknown or ambiguous name.
+    OffNetworkError
+        A point too far from every road (the message names it).
+    """
+    located = [None if isinstance(s, Waypoint) else _locate(area, s) for s in specs]
+    todo = [i for i, loc in enumerate(located) if loc is not None]
+    out: list[Waypoint | None] = [s if isinstance(s, Waypoint) else None for s in specs]
+    if todo:
+        lon = np.array([located[i][1] for i in todo])
+        lat = np.array([located[i][2] for i in todo])
+        rows = snap_points(area, lon, lat)
+        for k, i in enumerate(todo):
+            label, x, y, place_id = located[i]
+            row = rows.iloc[k]
+            if row["distance_m"] > settings.max_snap_distance_m:
+                try:
+                    snap_point(area, x, y)
+                except OffNetworkError as exc:
+                    raise OffNetworkError(f"'{label}': {exc}") from None
+            point = row.geometry
+            snap = Snap(
+                lon=float(point.x),
+                lat=float(point.y),
+                distance_m=float(row["distance_m"]),
+                u=int(row["u"]),
+                v=int(row["v"]),
+                key=int(row["key"]),
+                node=int(row["node"]),
+                kelurahan=kelurahan_at(area, float(point.x), float(point.y)),
+            )
+            out[i] = Waypoint(label, x, y, snap, place_id)
+    return tuple(w for w in out if w is not None)
 
 
 # --------------------------------------------------------------------------- closures
@@ -612,10 +650,78 @@ class RoutePlan:
         return (self.main, *self.alternatives)
 
 
+@dataclass(frozen=True, eq=False)
+class _Reweighter:
+    """The CSR layout of a network's open edges, to rebuild its matrix for other weights fast.
+
+    ``CompiledNetwork.reweighted`` sorts the edges again on every call; the penalty loop needs
+    a new matrix a dozen times per query, so the sort is done once here and each rebuild is a
+    ``minimum.reduceat`` over parallel edges.
+    """
+
+    n: int
+    order: np.ndarray  # open edge indices sorted by (u, v)
+    starts: np.ndarray  # first position in ``order`` of each (u, v) group
+    sizes: np.ndarray  # parallel edges per group
+    indices: np.ndarray  # CSR column of each group
+    indptr: np.ndarray
+    keys: np.ndarray  # u * n + v of each group (sorted)
+
+    @classmethod
+    def of(cls, net: CompiledNetwork) -> _Reweighter:
+        cached = _REWEIGHTERS.get(net)
+        if cached is not None:
+            return cached
+        n = net.n
+        idx = np.flatnonzero(net.open_edges & (net.edge_u != net.edge_v))
+        order = idx[np.lexsort((net.edge_v[idx], net.edge_u[idx]))]
+        pair = net.edge_u[order] * n + net.edge_v[order]
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
+        rows = net.edge_u[order][starts]
+        made = cls(
+            n=n,
+            order=order,
+            starts=starts,
+            sizes=np.diff(np.r_[starts, len(order)]),
+            indices=net.edge_v[order][starts].astype(np.int32),
+            indptr=np.searchsorted(rows, np.arange(n + 1)).astype(np.int32),
+            keys=pair[starts],
+        )
+        _REWEIGHTERS[net] = made
+        return made
+
+    def matrix(self, weights: np.ndarray) -> csr_matrix:
+        data = np.maximum(np.minimum.reduceat(weights[self.order], self.starts), 1e-6)
+        return csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
+
+    def steps(self, path: list[int], weights: np.ndarray) -> np.ndarray:
+        """Edge index of each step of a node path: the lightest parallel edge by ``weights``."""
+        a, b = np.asarray(path[:-1], dtype=np.int64), np.asarray(path[1:], dtype=np.int64)
+        group = np.searchsorted(self.keys, a * self.n + b)
+        edges = self.order[self.starts[group]]
+        for i in np.flatnonzero(self.sizes[group] > 1):
+            g = group[i]
+            cand = self.order[self.starts[g] : self.starts[g] + self.sizes[g]]
+            edges[i] = cand[np.argmin(weights[cand])]
+        return edges
+
+
+_REWEIGHTERS: weakref.WeakKeyDictionary[CompiledNetwork, _Reweighter] = weakref.WeakKeyDictionary()
+
+
 def path_through(
     net: CompiledNetwork, stops: Sequence[int], weights: np.ndarray | None = None
 ) -> tuple[list[int], np.ndarray, list[int]]:
     """Fastest path through compiled node indices in order.
+
+    Parameters
+    ----------
+    net
+        Compiled network (closures applied).
+    stops
+        Compiled indices of the stops.
+    weights
+        Per-edge weights to minimise instead of the travel times (e.g. penalised).
 
     Returns
     -------
@@ -628,15 +734,23 @@ def path_through(
     NoRouteError
         If a stop cannot be reached from the previous one.
     """
-    work = net if weights is None else net.reweighted(weights)
+    fast = _Reweighter.of(net)
+    w = net.travel_time if weights is None else weights
+    matrix = net.matrix if weights is None else fast.matrix(weights)
     path: list[int] = [int(stops[0])]
     positions = [0]
     for a, b in itertools.pairwise(stops):
         if a != b:
-            leg, _ = work.shortest_path(int(a), int(b))
-            path.extend(leg[1:])
+            dist, pred = dijkstra(matrix, indices=int(a), return_predecessors=True)
+            if not np.isfinite(dist[b]):
+                msg = "Tujuan tidak dapat dicapai dari asal (jaringan terputus atau tertutup)."
+                raise NoRouteError(msg)
+            leg = [int(b)]
+            while leg[-1] != a:
+                leg.append(int(pred[leg[-1]]))
+            path.extend(reversed(leg[:-1]))
         positions.append(len(path) - 1)
-    edges = work.path_edges(path) if len(path) > 1 else np.zeros(0, dtype=np.int64)
+    edges = fast.steps(path, w) if len(path) > 1 else np.zeros(0, dtype=np.int64)
     return path, edges, positions
 
 
@@ -647,7 +761,7 @@ def route_edges(
     alternatives: int = 0,
     max_shared: float = 0.6,
     max_stretch: float = 1.5,
-    penalty: float = 1.4,
+    penalty: float = 1.2,
     max_tries: int = 12,
 ) -> list[tuple[list[int], np.ndarray, list[int]]]:
     """The hot path: fastest path through compiled node indices, then differing alternatives.
@@ -885,7 +999,7 @@ def plan_route(
     if len(waypoints) < 2:
         msg = "Rute perlu sedikitnya titik asal dan tujuan."
         raise GeoError(msg)
-    points = tuple(resolve_waypoint(area, w) for w in waypoints)
+    points = resolve_waypoints(area, waypoints)
     table = edge_table(area, net)
     active = tuple(c for c in closures if c.active(depart, horizon_s))
     mask = closed_edges(area, net, active)

@@ -32,13 +32,10 @@ from layers.style import OKABE_ITO, ROAD_STYLE
 MARKING = "TERBATAS"
 MARKING_COLOUR = "#b00000"
 
-#: Colours of coverage time bands, fastest first, then "beyond the last cutoff".
-BAND_COLOURS: tuple[str, ...] = (
-    OKABE_ITO["blue"],
-    OKABE_ITO["sky"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["vermillion"],
-)
+#: Colours of coverage time bands, soonest first, as on the app's map (``layers.coverage``:
+#: a test keeps the two equal); roads beyond the last cutoff are grey and dashed.
+BAND_COLOURS: tuple[str, ...] = ("#1a9850", "#2c7fb8", "#7b3294", "#e08214", "#b2182b")
+BEYOND_COLOUR = "#9e9e9e"
 
 #: Colours of the routes: main, then alternatives.
 ROUTE_COLOURS: tuple[str, ...] = (
@@ -316,16 +313,22 @@ class StaticMap:
     # ------------------------------------------------------------------ overlays
 
     def bands(self, bands: gpd.GeoDataFrame, labels: Sequence[str]) -> StaticMap:
-        """Roads coloured by coverage time band (``geo.coverage.road_bands``)."""
+        """Roads coloured by coverage time band (``geo.coverage.road_bands``).
+
+        ``labels`` has one label per band, the last one for "beyond the last cutoff".
+        """
         geoms = to_metric(bands.geometry)
         band = bands["band"].to_numpy()
+        n_cutoffs = len(labels) - 1
         for b in sorted(set(band.tolist()), reverse=True):
-            colour = BAND_COLOURS[min(b, len(BAND_COLOURS) - 1)]
-            self._lines(geoms[band == b], colour=colour, width=2.0, z=7)
+            colour, beyond = band_colour(b, n_cutoffs), b >= n_cutoffs
+            self._lines(geoms[band == b], colour=colour, width=1.4 if beyond else 2.0, z=7,
+                        style=(0, (2, 2)) if beyond else "solid")  # fmt: skip
         for b, label in enumerate(labels):
-            self.add_legend_entry(
-                self._line_handle(BAND_COLOURS[min(b, len(BAND_COLOURS) - 1)], 2.6), label
-            )
+            beyond = b >= n_cutoffs
+            handle = self._line_handle(band_colour(b, n_cutoffs), 1.8 if beyond else 2.6,
+                                       "--" if beyond else "-")  # fmt: skip
+            self.add_legend_entry(handle, label)
         return self
 
     def posts(
@@ -534,6 +537,13 @@ _ROAD_LABELS: dict[str, str] = {
     "residential": "Jalan lain",
     "other": "Jalan lain",
 }
+
+
+def band_colour(band: int, n_cutoffs: int) -> str:
+    """Colour of a time band (``n_cutoffs`` = beyond the last cutoff)."""
+    if band >= n_cutoffs:
+        return BEYOND_COLOUR
+    return BAND_COLOURS[min(band, len(BAND_COLOURS) - 1)]
 
 
 def set_road_labels(labels: dict[str, str]) -> None:

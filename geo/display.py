@@ -7,6 +7,7 @@ simplified here, once per area; the figures are always computed on the full geom
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from geo import settings
@@ -20,7 +21,11 @@ TOLERANCE_M: dict[str, float] = {
     "kelurahan": 8.0,
     "settlements": 10.0,
     "rivers": 10.0,
+    "overview": 40.0,
 }
+
+#: Road classes drawn in the overview (minimap).
+OVERVIEW_ROADS = ("trunk", "primary", "secondary", "tertiary")
 
 #: Decimal places kept in lon/lat (6 ≈ 0.1 m).
 PRECISION = 6
@@ -64,7 +69,8 @@ def display_layers(area: Area) -> dict[str, gpd.GeoDataFrame]:
     Returns
     -------
     dict
-        ``roads``, ``kota``, ``kecamatan``, ``kelurahan``, ``settlements``, ``rivers``.
+        ``roads``, ``kota``, ``kecamatan``, ``kelurahan``, ``settlements``, ``rivers``, and
+        ``overview`` (kecamatan outlines and main roads, coarsely simplified, for a minimap).
     """
     sources = {
         "roads": area.edges[["highway", "length", "geometry"]],
@@ -74,7 +80,19 @@ def display_layers(area: Area) -> dict[str, gpd.GeoDataFrame]:
         "settlements": area.settlements[["geometry"]],
         "rivers": area.rivers[["NAMOBJ", "geometry"]].rename(columns={"NAMOBJ": "nama"}),
     }
-    return {
+    layers = {
         name: simplified(frame, TOLERANCE_M[name], area.crs_metric)
         for name, frame in sources.items()
     }
+    main_roads = area.edges[area.edges["highway"].isin(OVERVIEW_ROADS)]
+    overview = pd.concat(
+        [
+            area.kecamatan[["geometry"]].assign(kind="boundary"),
+            main_roads[["geometry"]].assign(kind="road"),
+        ],
+        ignore_index=True,
+    )
+    layers["overview"] = simplified(
+        gpd.GeoDataFrame(overview, crs=area.edges.crs), TOLERANCE_M["overview"], area.crs_metric
+    )
+    return layers

@@ -42,6 +42,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Ubin OpenStreetMap dimuat dari internet; tanpa koneksi, peta dasar data wilayah tetap tampil.",
         "OpenStreetMap tiles load from the internet; with no connection the area-data basemap still shows.",
     ),
+    "basemap.tiles_failed": (
+        "Ubin OpenStreetMap tidak dapat dimuat (tidak ada internet?). Peta dasar data wilayah tetap tampil.",
+        "OpenStreetMap tiles cannot be loaded (no internet?). The area-data basemap still shows.",
+    ),
     "sidebar.attribution": ("Sumber data", "Data sources"),
     "error.generic": (
         "Terjadi kesalahan yang tidak terduga; data yang tersimpan tidak berubah. ({kind})",

@@ -95,8 +95,8 @@ def roads_group(
     th = THEMES[theme]
     frame = roads.assign(
         kelas=roads["highway"].map(lambda h: class_names.get(h, class_names.get("other", h))),
-        panjang_m=roads["length"].round(0).astype(int),
-    )[["highway", "kelas", "panjang_m", "geometry"]]
+        panjang=roads["length"].map(lambda m: f"{m:,.0f} m".replace(",", ".")),
+    )[["highway", "kelas", "panjang", "geometry"]]
     group = folium.FeatureGroup(name=name, show=True)
 
     def style(feature: dict) -> dict:
@@ -106,7 +106,7 @@ def roads_group(
     folium.GeoJson(
         frame,
         style_function=style,
-        tooltip=folium.GeoJsonTooltip(fields=["kelas", "panjang_m"], aliases=["", "m"]),
+        tooltip=folium.GeoJsonTooltip(fields=["kelas", "panjang"], labels=False),
         smooth_factor=1.0,
     ).add_to(group)
     return group

@@ -15,6 +15,8 @@ from folium import plugins
 from layers.area import basemap_group, boundary_group, places_groups, roads_group
 from layers.assets import use_local_assets
 from layers.legend import attribution as attribution_element
+from layers.legend import tile_error_notice
+from layers.minimap import VectorMiniMap
 from layers.style import CATEGORY_STYLE, THEMES, road_style
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -33,6 +35,7 @@ class MapText:
     roads: str
     legend: str
     approximate: str
+    tiles_failed: str
     road_classes: dict[str, str]
     categories: dict[str, str]
 
@@ -96,9 +99,10 @@ def base_map(
         )
     )
     if basemap == "osm":
-        folium.TileLayer(
+        tiles = folium.TileLayer(
             OSM_TILES, attr=OSM_ATTRIBUTION, name=text.basemap_osm, max_zoom=19
         ).add_to(m)
+        tile_error_notice(tiles, text.tiles_failed).add_to(m)
     if basemap != "none":
         basemap_group(
             layers["settlements"], layers["rivers"], name=text.basemap, theme=theme
@@ -131,10 +135,14 @@ def base_map(
         plugins.MousePosition(
             position="bottomright", separator=" , ", num_digits=5, empty_string=""
         ).add_to(m)
-        if basemap == "osm":
-            plugins.MiniMap(
-                tile_layer=folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION), toggle_display=True
-            ).add_to(m)
+        VectorMiniMap(
+            layers["overview"],
+            {"boundary": th.boundary, "road": road_style("secondary", th)[0]},
+            toggle_display=True,
+            zoom_level_offset=-3,
+            width=130,
+            height=130,
+        ).add_to(m)
     if center is None:
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return m

@@ -113,7 +113,7 @@ def north_arrow(*, theme: str = "light") -> MacroElement:
         'aria-label="Utara"><polygon points="10,0 18,20 10,15 2,20" fill="#111"/>'
         '<text x="10" y="28" text-anchor="middle" font-size="8" font-weight="700">U</text></svg>'
     )
-    style = "position:absolute;bottom:80px;right:12px;z-index:800;pointer-events:none"
+    style = "position:absolute;top:64px;right:16px;z-index:800;pointer-events:none"
     return _MapHtml(body, style, "peta-north")
 
 
@@ -135,6 +135,34 @@ class _Attribution(MacroElement):
 def attribution(text: str) -> MacroElement:
     """Credit the data sources in the map's attribution control (text escaped)."""
     return _Attribution(text)
+
+
+class _TileErrorNotice(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.layer.get_name() }}.once('tileerror', function () {
+            var box = L.DomUtil.create('div', 'peta-tile-error');
+            box.textContent = {{ this.text|tojson }};
+            box.setAttribute('style', 'position:absolute;top:10px;left:60px;z-index:900;'
+                + 'background:#fff3cd;color:#5c4400;border:1px solid #d8b44a;padding:4px 8px;'
+                + 'border-radius:4px;font:12px sans-serif');
+            {{ this._parent.get_name() }}.getContainer().appendChild(box);
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: folium.TileLayer, text: str) -> None:
+        super().__init__()
+        self._name = "TileErrorNotice"
+        self.layer = layer
+        self.text = text
+
+
+def tile_error_notice(layer: folium.TileLayer, text: str) -> MacroElement:
+    """Tell the user on the map, once, when an online tile layer fails to load."""
+    return _TileErrorNotice(layer, text)
 
 
 def add_to(m: folium.Map, *elements: MacroElement) -> folium.Map:

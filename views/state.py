@@ -113,6 +113,7 @@ def map_text() -> MapText:
         roads=t("layer.roads"),
         legend=t("legend.title"),
         approximate=t("position.approximate"),
+        tiles_failed=t("basemap.tiles_failed"),
         road_classes={h: t(f"road.{h}") for h in ("secondary", "tertiary", "residential", "other")},
         categories={c: t(f"cat.{c}") for c in CATEGORY_STYLE},
     )

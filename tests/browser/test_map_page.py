@@ -21,9 +21,9 @@ def test_map_draws_roads_and_boundaries_offline(app_server: dict, offline_page) 
     page.goto(app_server["url"])
     wait_for_app(page)
     frame = page.frame_locator(MAP_FRAME)
-    expect(frame.locator(".leaflet-container")).to_be_visible(timeout=60_000)
+    expect(frame.locator("#map_div")).to_be_visible(timeout=60_000)
     # roads and boundaries are canvas-rendered (prefer_canvas), so count drawn layers in Leaflet
-    counts = frame.locator(".leaflet-container").evaluate(
+    counts = frame.locator("#map_div").evaluate(
         """el => {
             const map = Object.values(window).find(v => v && v._container === el && v.eachLayer);
             let lines = 0, polys = 0;
@@ -35,6 +35,7 @@ def test_map_draws_roads_and_boundaries_offline(app_server: dict, offline_page) 
     assert counts["polys"] >= 28, counts  # 1 kota + 5 kecamatan + 22 kelurahan (+ settlements)
     expect(frame.locator(".peta-legend")).to_be_visible()
     expect(frame.locator(".leaflet-control-scale")).to_be_visible()
+    expect(frame.locator(".leaflet-control-minimap path").first).to_be_attached()  # offline minimap
     expect(
         frame.locator(".leaflet-control-zoom-fullscreen, .leaflet-control-fullscreen")
     ).to_have_count(1)
@@ -51,7 +52,7 @@ def test_click_tells_nearest_road_and_kelurahan(app_server: dict, offline_page) 
     page, problems = offline_page
     page.goto(app_server["url"])
     wait_for_app(page)
-    container = page.frame_locator(MAP_FRAME).locator(".leaflet-container")
+    container = page.frame_locator(MAP_FRAME).locator("#map_div")
     expect(container).to_be_visible(timeout=60_000)
     box = container.bounding_box()
     # the middle of the city, away from the controls and the legend

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import geopandas as gpd
 import networkx as nx
+import osmium
 import osmnx as ox
 import requests
 import shapely
 
 from geo import settings
 from geo._errors import InputFileError, NetworkUnavailableError
-from geo.graph import graph_from_lines
 
 #: File suffixes ``graph_from_file`` reads.
 NETWORK_SUFFIXES: tuple[str, ...] = (".osm", ".xml", ".pbf", ".graphml")
@@ -74,16 +74,71 @@ def graph_from_place_online(query: str) -> nx.MultiDiGraph:
     return _download(lambda: ox.graph_from_place(query, network_type="drive", retain_all=True))
 
 
+#: ``highway`` values not driven by police cars or motorbikes (as osmnx's "drive" filter).
+NOT_DRIVABLE = frozenset(
+    [
+        "abandoned",
+        "bridleway",
+        "bus_guideway",
+        "construction",
+        "corridor",
+        "cycleway",
+        "elevator",
+        "escalator",
+        "footway",
+        "no",
+        "path",
+        "pedestrian",
+        "planned",
+        "platform",
+        "proposed",
+        "raceway",
+        "razed",
+        "steps",
+        "track",
+    ]
+)
+
+
+def _drivable(way: osmium.osm.Way) -> bool:
+    highway = way.tags.get("highway")
+    return bool(highway) and highway not in NOT_DRIVABLE
+
+
+def _pbf_to_xml(pbf: Path, xml: Path) -> int:
+    """Write the drivable highway ways of a ``.osm.pbf`` (and their nodes) as OSM XML.
+
+    Two passes, since pyosmium's objects live only during their callback: the first collects
+    the node ids of drivable ways, the second writes those nodes and ways (nodes first).
+    """
+    needed: set[int] = set()
+    for way in osmium.FileProcessor(str(pbf), osmium.osm.WAY):
+        if _drivable(way):
+            needed.update(n.ref for n in way.nodes)
+    if not needed:
+        return 0
+    ways = 0
+    writer = osmium.SimpleWriter(str(xml), overwrite=True)
+    try:
+        for obj in osmium.FileProcessor(str(pbf), osmium.osm.NODE | osmium.osm.WAY):
+            if obj.is_node() and obj.id in needed:
+                writer.add_node(obj)
+            elif obj.is_way() and _drivable(obj):
+                writer.add_way(obj)
+                ways += 1
+    finally:
+        writer.close()
+    return ways
+
+
 def _graph_from_pbf(path: Path) -> nx.MultiDiGraph:
-    """Graph from an ``.osm.pbf`` through GDAL's OSM driver (pyogrio) and our own noding."""
-    lines = gpd.read_file(path, layer="lines", engine="pyogrio")
-    if "highway" not in lines.columns:
-        msg = f"{path.name}: tidak ada jalan (tag highway) di berkas ini."
-        raise InputFileError(msg)
-    roads = lines[lines["highway"].notna()]
-    identity = {h: h for h in roads["highway"].unique()}
-    graph, _ = graph_from_lines(roads, highway_column="highway", highway_map=identity)
-    return graph
+    """Graph from an ``.osm.pbf``: pyosmium converts it to OSM XML, osmnx reads that."""
+    with tempfile.TemporaryDirectory() as tmp:
+        xml = Path(tmp) / "roads.osm"
+        if _pbf_to_xml(path, xml) == 0:
+            msg = f"{path.name}: tidak ada jalan (tag highway) di berkas ini."
+            raise InputFileError(msg)
+        return ox.graph_from_xml(xml, simplify=True, retain_all=True)
 
 
 def graph_from_file(path: str | Path) -> nx.MultiDiGraph:
@@ -120,7 +175,14 @@ def graph_from_file(path: str | Path) -> nx.MultiDiGraph:
             graph = ox.graph_from_xml(path, simplify=True, retain_all=True)
     except InputFileError:
         raise
-    except (ValueError, KeyError, OSError, SyntaxError, ox._errors.GraphSimplificationError) as exc:
+    except (
+        ValueError,
+        KeyError,
+        OSError,
+        SyntaxError,
+        RuntimeError,
+        ox._errors.GraphSimplificationError,
+    ) as exc:
         msg = f"{path.name} tidak dapat dibaca sebagai jaringan jalan: {exc}"
         raise InputFileError(msg) from exc
     if graph.number_of_edges() == 0:

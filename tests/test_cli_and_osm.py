@@ -96,6 +96,23 @@ def test_osm_xml_file_replaces_the_network(tmp_path, monkeypatch) -> None:
     assert info["network_source"] == "osm" and info["nodes"] == 5
 
 
+def test_osm_pbf_file_keeps_osm_semantics(tmp_path) -> None:
+    import osmium
+
+    xml = tmp_path / "cross.osm"
+    xml.write_text(OSM_XML, encoding="utf-8")
+    pbf = tmp_path / "cross.osm.pbf"
+    writer = osmium.SimpleWriter(str(pbf))
+    for obj in osmium.FileProcessor(str(xml)):
+        writer.add_node(obj) if obj.is_node() else writer.add_way(obj)
+    writer.close()
+    graph = graph_from_file(pbf)
+    assert graph.number_of_nodes() == 5
+    assert graph.has_edge(4, 2) and not graph.has_edge(2, 4)  # oneway=yes kept
+    names = {d.get("name") for _, _, d in graph.edges(data=True)}
+    assert "Jl. Jend. Sudirman" in names
+
+
 def test_bad_network_files_are_input_errors(tmp_path) -> None:
     bad = tmp_path / "broken.osm"
     bad.write_text("<osm><node id=", encoding="utf-8")

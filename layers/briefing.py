@@ -121,6 +121,7 @@ def big_scale_bar(theme: str = "projector") -> folium.Element:
         "<style>.leaflet-control-scale-line{font-size:"
         f"{size - 2}px;line-height:1.3;border-width:3px;border-color:#000;color:#000;"
         "background:rgba(255,255,255,.9);padding:1px 6px}"
+        ".leaflet-control-scale-line:not(:first-child){display:none}"
         ".leaflet-bottom.leaflet-left .leaflet-control-scale{margin-bottom:12px}</style>"
     )
 
@@ -183,6 +184,7 @@ def points_group(
     radius: float = 8,
     numbered: bool = False,
     labels: bool = False,
+    label_colour: str = "#111111",
     theme: str = "projector",
 ) -> folium.FeatureGroup:
     """Points ``(lon, lat, text)``: circles with a tooltip, numbered or labelled if asked."""
@@ -208,7 +210,7 @@ def points_group(
                             tooltip=html.escape(text)).add_to(group)  # fmt: skip
         if labels:
             style = (
-                f"font:700 {size - 5}px/1.1 sans-serif;color:#111;white-space:nowrap;"
+                f"font:700 {size - 5}px/1.1 sans-serif;color:{label_colour};white-space:nowrap;"
                 "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;transform:translate(12px,-50%)"
             )
             folium.Marker(

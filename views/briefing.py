@@ -16,7 +16,7 @@ from layers import briefing as lb
 from layers import coverage as lc
 from layers.legend import legend, north_arrow, title_block
 from layers.style import OKABE_ITO
-from plan.operation import POST_KIND_LABELS, ensure_default_operation, get_operation, posts_frame
+from plan.operation import ensure_default_operation, get_operation, posts_frame
 from plan.store import Store
 from report.briefing import Briefing, build_briefing
 from report.schedule import load_schedule, state_at
@@ -137,7 +137,7 @@ with state.guarded():
     entries: list[tuple[str, str, str]] = []
     center: tuple[float, float] | None = None
     zoom: int | None = None
-    m_opts: dict[str, object] = {"theme": THEME, "show_places": False}
+    m_opts: dict[str, object] = {"theme": THEME, "show_places": False, "controls": not projector}
     if kind == "venue":
         center, zoom = (item.lat, item.lon), 16  # type: ignore[attr-defined]
         m_opts.update(center=center, zoom=zoom)
@@ -162,9 +162,12 @@ with state.guarded():
                 )
             )
     if not posts.empty:
-        lc.posts_group(posts, name=t("brief.pers.col.post"), tooltip="{name} · {kind} · {personnel}",
-                       kind_labels=POST_KIND_LABELS, theme=THEME).add_to(m)  # fmt: skip
-        entries.append(("dot", lc.POST_COLOUR, t("brief.pers.col.post")))
+        lb.points_group(
+            [(p.lon, p.lat, f"{p.name} ({p.personnel})") for p in posts.itertuples()],
+            name=t("brief.pers.col.post"), colour=lc.POST_COLOUR, radius=9, labels=True,
+            label_colour=lc.POST_COLOUR, theme=THEME,
+        ).add_to(m)  # fmt: skip
+        entries.append(("dot", lc.POST_COLOUR, t("brief.pers.col.post") + " (personel)"))
 
     active_ids = {v.id for v in now.venues} if now is not None else None
     venue_pts = [

@@ -74,7 +74,7 @@ def test_pack_has_every_section_and_a_png_per_page(pack: PackResult, pages: list
         "Personel per pos",
         "Celah jangkauan",
     ]
-    assert [t for t in dict.fromkeys(pack.titles)] == expected
+    assert list(dict.fromkeys(pack.titles)) == expected
     for n, (title, text) in enumerate(zip(pack.titles, pages, strict=True), start=1):
         assert "TERBATAS" in text, n
         assert title.split(":")[0] in text, (n, title)

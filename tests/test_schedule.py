@@ -69,7 +69,7 @@ def test_closure_windows_clock_and_iso(store: Store, op_id: int) -> None:
                                        ends="2026-11-25T11:00"))  # fmt: skip
     save_closure(store, op_id, Closure("Jl. C (selalu)", line))
     schedule = load_schedule(store, op_id)
-    morning = [i for i in schedule.items if i.title == "Jl. A (pagi)"][0]
+    morning = next(i for i in schedule.items if i.title == "Jl. A (pagi)")
     assert morning.daily  # no event fixes the day: repeats every day
 
     def names(when: datetime) -> list[str]:

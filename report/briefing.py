@@ -94,6 +94,8 @@ class CoverageBriefing:
         The uncovered targets at ``gap_cutoff_min``.
     gap_cutoff_min
         Minutes.
+    band_labels
+        Label of each band of ``bands``, the last one "beyond the last cutoff".
     """
 
     cutoffs_min: tuple[float, ...]
@@ -102,6 +104,7 @@ class CoverageBriefing:
     targets: pd.DataFrame
     gaps: pd.DataFrame
     gap_cutoff_min: float
+    band_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ def coverage_briefing(
         targets=table,
         gaps=table[~table["covered"]].reset_index(drop=True),
         gap_cutoff_min=float(gap_cutoff_min),
+        band_labels=tuple(cov.band_labels(sorted(float(c) for c in cutoffs_min))),
     )
 
 

@@ -423,17 +423,8 @@ class _Pack:
 
     def _band_labels(self) -> list[str]:
         cov = self.b.coverage
-        cut = sorted(float(c) for c in (cov.cutoffs_min if cov else ()))
-        # road_bands used the requested cutoffs: read them back from the labels
-        labels = (
-            list(dict.fromkeys(cov.bands.sort_values("band")["band_label"]))
-            if cov is not None
-            else []
-        )
-        if self.lang == "en":
-            labels = [lab.replace("mnt", "min") for lab in labels]
-        del cut
-        return labels
+        labels = list(cov.band_labels) if cov is not None else []
+        return [lab.replace("mnt", "min") for lab in labels] if self.lang == "en" else labels
 
     def _targets(self, m: sm.StaticMap, *, active: set[int] | None = None) -> None:
         data = self.b.data

@@ -146,20 +146,14 @@ with state.guarded():
     posts = posts_frame(data)
 
     if cov is not None and kind in ("overview", "venue"):
-        n_cutoffs = len(cov.bands.drop_duplicates("band_label")) - 1
-        lc.road_bands_group(cov.bands, n_cutoffs=n_cutoffs, name=t("brief.sec.coverage"),
-                            tooltip="{band} · {minutes} mnt · {post}", theme=THEME).add_to(m)  # fmt: skip
-        for band, label in (
-            cov.bands.drop_duplicates("band")
-            .sort_values("band")[["band", "band_label"]]
-            .itertuples(index=False)
-        ):
+        labels = list(cov.band_labels)
+        n_cutoffs = len(labels) - 1
+        lc.road_bands_group(
+            cov.bands, labels=labels, name=t("brief.sec.coverage"), theme=THEME
+        ).add_to(m)
+        for band, label in enumerate(labels):
             entries.append(
-                (
-                    "dash" if band >= n_cutoffs else "line",
-                    lc.band_colour(int(band), n_cutoffs),
-                    label,
-                )
+                ("dash" if band >= n_cutoffs else "line", lc.band_colour(band, n_cutoffs), label)
             )
     if not posts.empty:
         lb.points_group(

@@ -8,6 +8,7 @@ and points they find, or raise ``InputFileError`` with a message for the user.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -167,7 +168,8 @@ def to_kml(
     frame["OGR_STYLE"] = styles
     frame = frame.rename(columns={"name": "Name", "kind": "Description"})
     buffer = io.BytesIO()
-    frame.to_file(buffer, driver="KML", engine="pyogrio", layer=name)
+    layer = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_") or "rute"  # KML wants an XML name
+    frame.to_file(buffer, driver="KML", engine="pyogrio", layer=layer)
     return buffer.getvalue()
 
 

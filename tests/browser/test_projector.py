@@ -67,9 +67,11 @@ def test_projector_shows_title_legend_scale_without_scrolling(
         slide_label = page.locator("[data-testid='stMarkdown']").filter(has_text="Slide").first
         slide_label.click()
         for _ in range(20):
-            if "Pengawalan" in slide_label.inner_text():
+            before = slide_label.inner_text()
+            if "Pengawalan" in before:
                 break
             page.keyboard.press("ArrowRight")
+            expect(slide_label).not_to_have_text(before, timeout=30_000)
             wait_for_app(page)
         expect(slide_label).to_contain_text("Pengawalan")
         frame = page.frame_locator(MAP_FRAME)

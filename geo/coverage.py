@@ -730,6 +730,8 @@ def road_bands(
     geoms = roads.metric
     if simplify_m > 0:
         geoms = shapely.simplify(geoms, simplify_m)
+    geoms = gpd.GeoSeries(geoms, crs=settings.crs_metric).to_crs(settings.crs_geographic)
+    geoms = shapely.set_precision(geoms.to_numpy(), 1e-5)  # ~1 m: smaller map payload
     return gpd.GeoDataFrame(
         {
             "time_s": full,
@@ -740,7 +742,7 @@ def road_bands(
             "kelurahan": roads.frame["kelurahan"].to_numpy(),
             "length": roads.length,
         },
-        geometry=gpd.GeoSeries(geoms, crs=settings.crs_metric).to_crs(settings.crs_geographic),
+        geometry=geoms,
         crs=settings.crs_geographic,
     )
 
@@ -801,7 +803,9 @@ def isochrones(
             area = shapely.Polygon()
         rows.append({"cutoff_min": cutoff / 60.0, "geometry": area})
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.crs_metric)
-    return frame.to_crs(settings.crs_geographic)
+    frame = frame.to_crs(settings.crs_geographic)
+    frame["geometry"] = shapely.set_precision(frame.geometry.to_numpy(), 1e-5)
+    return frame
 
 
 # --------------------------------------------------------------------------------------------

@@ -890,7 +890,8 @@ def record_positions(
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        _bump(conn, operation_id)
+        if new:  # positions are live data, not the plan: only new units change the revision
+            _bump(conn, operation_id)
         return new
 
     new_units = store.write(change, action="positions.ingest", detail=f"{len(rows)} ({source})")
@@ -978,7 +979,7 @@ def clear_simulation(store: Store, operation_id: int) -> int:
             "(SELECT unit_id FROM positions WHERE operation_id = ?)",
             (operation_id, f"{SIMULATION_UNIT_PREFIX}%", operation_id),
         )
-        _bump(conn, operation_id)
+        _bump(conn, operation_id)  # units may have gone
         return cur.rowcount
 
     return store.write(change, action="positions.clear_simulation", detail=str(operation_id))

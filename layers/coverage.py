@@ -1,0 +1,379 @@
+"""Coverage layers: roads by time band, isochrone areas, gaps, posts, units, responsibility.
+
+Builders only draw what ``geo.coverage`` computed: no travel time is computed here. Names are
+text, never HTML: every label goes through ``html.escape``. Markers are ``CircleMarker`` or
+``DivIcon`` (no awesome-markers, so nothing loads from a CDN).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from layers.legend import legend
+from layers.style import OKABE_ITO, THEMES
+
+#: Time-band colours, soonest first (viridis stops: readable for colour-blind viewers and on a
+#: projector); roads beyond the last cutoff are drawn grey and dashed.
+BAND_COLOURS: tuple[str, ...] = ("#1a9850", "#2c7fb8", "#7b3294", "#e08214", "#b2182b")
+BEYOND_COLOUR = "#9e9e9e"
+
+#: Colours of the areas of responsibility (Paul Tol's muted scheme), one per source, cycling.
+AOR_COLOURS: tuple[str, ...] = (
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+    "#DDCC77", "#CC6677", "#882255", "#AA4499", "#6e6e6e",
+)  # fmt: skip
+
+GAP_COLOUR = OKABE_ITO["vermillion"]
+COVERED_COLOUR = OKABE_ITO["green"]
+POST_COLOUR = "#0b2a5b"
+UNIT_COLOUR = OKABE_ITO["blue"]
+STALE_COLOUR = "#9e9e9e"
+SUGGESTED_COLOUR = OKABE_ITO["orange"]
+INCIDENT_COLOUR = "#d00000"
+
+
+def band_colour(band: int, n_cutoffs: int) -> str:
+    """Colour of a time band (``n_cutoffs`` = beyond)."""
+    if band >= n_cutoffs:
+        return BEYOND_COLOUR
+    return BAND_COLOURS[min(band, len(BAND_COLOURS) - 1)]
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value))
+
+
+def road_bands_group(
+    bands: gpd.GeoDataFrame,
+    *,
+    labels: Sequence[str],
+    name: str,
+    theme: str = "light",
+) -> folium.FeatureGroup:
+    """Roads coloured by the time band in which they are covered end to end.
+
+    Parameters
+    ----------
+    bands
+        From ``geo.coverage.road_bands`` (``band``, geometry).
+    labels
+        Label of each band, the last one "beyond the last cutoff" (``geo.coverage.band_labels``).
+    name
+        Layer name.
+    theme
+        Theme name.
+    """
+    scale = THEMES[theme].weight_scale
+    n_cutoffs = len(labels) - 1
+    group = folium.FeatureGroup(name=name, show=True)
+    for band, part in bands[["band", "geometry"]].groupby("band", sort=True):
+        colour = band_colour(int(band), n_cutoffs)
+        beyond = int(band) >= n_cutoffs
+        folium.GeoJson(
+            _one_feature(part.geometry.to_numpy()),
+            style_function=lambda _, c=colour, b=beyond: {
+                "color": c,
+                "weight": (2.0 if b else 3.2) * scale,
+                "opacity": 0.75 if b else 0.95,
+                "dashArray": "4 5" if b else None,
+            },
+            tooltip=_esc(labels[min(int(band), n_cutoffs)]),
+            smooth_factor=1.5,
+        ).add_to(group)
+    return group
+
+
+def _one_feature(lines) -> dict:
+    """Lines packed as one GeoJSON feature (no per-road properties: a small map payload)."""
+    geometry = json.loads(shapely.to_geojson(shapely.multilinestrings(lines)))
+    return {"type": "Feature", "properties": {}, "geometry": geometry}
+
+
+def isochrone_group(
+    isochrones: gpd.GeoDataFrame, *, n_cutoffs: int, name: str, label: str, show: bool = True
+) -> folium.FeatureGroup:
+    """Isochrone areas (display only), largest first so the smaller draw on top.
+
+    ``label`` is a template with ``{minutes}``.
+    """
+    group = folium.FeatureGroup(name=name, show=show)
+    ordered = isochrones.sort_values("cutoff_min", ascending=False)
+    minutes = sorted(isochrones["cutoff_min"])
+    for rec in ordered.itertuples():
+        if rec.geometry is None or rec.geometry.is_empty:
+            continue
+        colour = band_colour(minutes.index(rec.cutoff_min), n_cutoffs)
+        folium.GeoJson(
+            gpd.GeoDataFrame(geometry=[rec.geometry], crs=isochrones.crs),
+            style_function=lambda _, c=colour: {
+                "color": c,
+                "weight": 1,
+                "fillColor": c,
+                "fillOpacity": 0.12,
+                "opacity": 0.6,
+            },
+            tooltip=_esc(label.format(minutes=f"{rec.cutoff_min:g}")),
+            interactive=True,
+        ).add_to(group)
+    return group
+
+
+def responsibility_group(
+    bands: gpd.GeoDataFrame, *, name: str, tooltip: str, show: bool = False
+) -> folium.FeatureGroup:
+    """Each source's own area of responsibility: roads coloured by the source reaching them first.
+
+    ``tooltip`` is a template with ``{post}``.
+    """
+    group = folium.FeatureGroup(name=name, show=show)
+    reached = bands[bands["origin"] >= 0]
+    for origin, part in reached.groupby("origin", sort=True):
+        colour = AOR_COLOURS[int(origin) % len(AOR_COLOURS)]
+        post = part["origin_name"].iloc[0]
+        folium.GeoJson(
+            _one_feature(part.geometry.to_numpy()),
+            style_function=lambda _, c=colour: {"color": c, "weight": 3, "opacity": 0.85},
+            tooltip=_esc(tooltip.format(post=post)),
+            smooth_factor=1.5,
+        ).add_to(group)
+    return group
+
+
+def aor_legend_entries(bands: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+    """Legend rows of the areas of responsibility (one per source reaching some road)."""
+    reached = bands[bands["origin"] >= 0].drop_duplicates("origin").sort_values("origin")
+    return [
+        ("line", AOR_COLOURS[int(o) % len(AOR_COLOURS)], str(n))
+        for o, n in zip(reached["origin"], reached["origin_name"], strict=True)
+    ]
+
+
+def targets_group(
+    table: pd.DataFrame,
+    *,
+    name: str,
+    tooltip: str,
+    kind_labels: dict[str, str],
+    risk_labels: dict[str, str],
+    theme: str = "light",
+) -> folium.FeatureGroup:
+    """Venues and TPS: covered ones small and green, gaps large vermillion rings.
+
+    Parameters
+    ----------
+    table
+        From ``geo.coverage.target_table`` (``name``, ``kind``, ``risk``, ``lon``, ``lat``,
+        ``covered``, ``time_min``, ``nearest``).
+    name
+        Layer name.
+    tooltip
+        Template with ``{name}``, ``{kind}``, ``{risk}``, ``{minutes}``, ``{post}``.
+    kind_labels, risk_labels
+        Translations of ``kind`` and ``risk``.
+    theme
+        Theme name.
+    """
+    scale = THEMES[theme].marker_scale
+    group = folium.FeatureGroup(name=name, show=True)
+    for rec in table.itertuples(index=False):
+        covered = bool(rec.covered)
+        text = tooltip.format(
+            name=rec.name,
+            kind=kind_labels.get(rec.kind, rec.kind),
+            risk=risk_labels.get(rec.risk, rec.risk),
+            minutes=f"{rec.time_min:.1f}" if rec.time_min != float("inf") else "–",
+            post=rec.nearest or "–",
+        )
+        folium.CircleMarker(
+            [rec.lat, rec.lon],
+            radius=(5 if covered else 9) * scale,
+            color=COVERED_COLOUR if covered else GAP_COLOUR,
+            weight=2 if covered else 4,
+            fill=True,
+            fill_color="#ffffff"
+            if rec.kind == "tps"
+            else (COVERED_COLOUR if covered else GAP_COLOUR),
+            fill_opacity=0.9,
+            tooltip=_esc(text),
+        ).add_to(group)
+    return group
+
+
+def _label_icon(text: str, colour: str, *, size: int = 11, grey: bool = False) -> folium.DivIcon:
+    style = (
+        f"font:600 {size}px/1.1 sans-serif;color:#fff;background:{colour};padding:1px 4px;"
+        "border-radius:3px;border:1px solid #fff;white-space:nowrap;"
+        "transform:translate(-50%,-170%);box-shadow:0 0 2px rgba(0,0,0,.6);"
+        + ("opacity:.75;font-style:italic;" if grey else "")
+    )
+    return folium.DivIcon(html=f'<div style="{style}">{html.escape(text)}</div>', icon_size=(0, 0))
+
+
+def posts_group(
+    posts: pd.DataFrame,
+    *,
+    name: str,
+    tooltip: str,
+    kind_labels: dict[str, str],
+    selected: int | None = None,
+    theme: str = "light",
+) -> folium.FeatureGroup:
+    """Posts as squares-ish circle markers with their names.
+
+    ``posts`` has ``id``, ``name``, ``kind``, ``lon``, ``lat``, ``personnel``, ``profile``,
+    ``readiness_min``; ``tooltip`` a template with ``{name}``, ``{kind}``, ``{personnel}``,
+    ``{readiness}``.
+    """
+    scale = THEMES[theme].marker_scale
+    group = folium.FeatureGroup(name=name, show=True)
+    for rec in posts.itertuples(index=False):
+        chosen = selected is not None and int(rec.id) == int(selected)
+        text = tooltip.format(
+            name=rec.name,
+            kind=kind_labels.get(rec.kind, rec.kind),
+            personnel=rec.personnel,
+            readiness=f"{rec.readiness_min:g}",
+        )
+        folium.CircleMarker(
+            [rec.lat, rec.lon],
+            radius=(9 if rec.kind in ("polres", "polsek") else 7) * scale,
+            color="#ffcc00" if chosen else "#ffffff",
+            weight=4 if chosen else 2,
+            fill=True,
+            fill_color=POST_COLOUR,
+            fill_opacity=1.0,
+            tooltip=_esc(text),
+        ).add_to(group)
+        folium.Marker(
+            [rec.lat, rec.lon], icon=_label_icon(str(rec.name), POST_COLOUR), interactive=False
+        ).add_to(group)
+    return group
+
+
+def units_group(
+    units: pd.DataFrame,
+    *,
+    name: str,
+    tooltip: str,
+    status_labels: dict[str, str],
+    simulated: bool = False,
+    theme: str = "light",
+) -> folium.FeatureGroup:
+    """Units at their latest positions; stale or unavailable units greyed.
+
+    ``units`` has ``unit_id``, ``name``, ``lon``, ``lat``, ``status``, ``stale``, ``age_min``;
+    ``tooltip`` a template with ``{unit}``, ``{status}``, ``{age}``.
+    """
+    scale = THEMES[theme].marker_scale
+    group = folium.FeatureGroup(name=name, show=True)
+    for rec in units.itertuples(index=False):
+        grey = bool(rec.stale) or rec.status != "available"
+        colour = STALE_COLOUR if grey else (OKABE_ITO["purple"] if simulated else UNIT_COLOUR)
+        text = tooltip.format(
+            unit=rec.name,
+            status=status_labels.get(rec.status, rec.status),
+            age=f"{rec.age_min:.0f}",
+        )
+        folium.CircleMarker(
+            [rec.lat, rec.lon],
+            radius=6 * scale,
+            color="#ffffff",
+            weight=2,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=1.0 if not grey else 0.6,
+            dash_array="3 3" if rec.stale else None,
+            tooltip=_esc(text),
+        ).add_to(group)
+        folium.Marker(
+            [rec.lat, rec.lon],
+            icon=_label_icon(str(rec.unit_id), colour, size=10, grey=grey),
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+def suggestions_group(added: gpd.GeoDataFrame, *, name: str, tooltip: str) -> folium.FeatureGroup:
+    """Suggested new posts (placement); ``tooltip`` a template with ``{name}``, ``{gain}``."""
+    group = folium.FeatureGroup(name=name, show=True)
+    for rec in added.itertuples(index=False):
+        folium.CircleMarker(
+            [rec.lat, rec.lon],
+            radius=10,
+            color=SUGGESTED_COLOUR,
+            weight=4,
+            dash_array="4 3",
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=0.8,
+            tooltip=_esc(tooltip.format(name=rec.name, gain=f"{rec.gain_weight:g}")),
+        ).add_to(group)
+        folium.Marker(
+            [rec.lat, rec.lon], icon=_label_icon(str(rec.name), SUGGESTED_COLOUR), interactive=False
+        ).add_to(group)
+    return group
+
+
+def incident_group(
+    point: tuple[float, float],
+    routes: Sequence[tuple[str, Sequence[tuple[float, float]], str]],
+    *,
+    name: str,
+    label: str,
+) -> folium.FeatureGroup:
+    """An incident and the routes of the suggested responders.
+
+    Parameters
+    ----------
+    point
+        ``(lat, lon)`` of the incident.
+    routes
+        ``(label, [(lat, lon), ...], colour)`` per responder, first = suggested dispatch.
+    name
+        Layer name.
+    label
+        Tooltip of the incident.
+    """
+    group = folium.FeatureGroup(name=name, show=True)
+    for i, (text, coords, colour) in enumerate(routes):
+        if len(coords) >= 2:
+            folium.PolyLine(
+                list(coords),
+                color=colour,
+                weight=6 if i == 0 else 3,
+                opacity=0.95 if i == 0 else 0.7,
+                dash_array=None if i == 0 else "6 6",
+                tooltip=_esc(text),
+            ).add_to(group)
+    folium.CircleMarker(
+        list(point),
+        radius=10,
+        color="#ffffff",
+        weight=3,
+        fill=True,
+        fill_color=INCIDENT_COLOUR,
+        fill_opacity=1.0,
+        tooltip=_esc(label),
+    ).add_to(group)
+    return group
+
+
+def coverage_legend(
+    title: str,
+    band_labels: Sequence[str],
+    extra: Sequence[tuple[str, str, str]],
+    *,
+    theme: str = "light",
+) -> folium.MacroElement:
+    """Legend: the time bands (soonest first, then beyond) and the markers shown."""
+    n = len(band_labels) - 1
+    rows = [("line", band_colour(i, n), label) for i, label in enumerate(band_labels)]
+    rows[-1] = ("dash", BEYOND_COLOUR, band_labels[-1])
+    return legend(title, [*rows, *extra], theme=theme, position="bottomleft")

@@ -68,6 +68,7 @@ def info_panel(
     rows: Sequence[Sequence[object]] = (),
     theme: str = "projector",
     width_px: int = 560,
+    extra: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]] = (),
 ) -> MacroElement:
     """A box on the right of the map with a heading, lines of text and an optional table.
 
@@ -83,15 +84,20 @@ def info_panel(
         Theme name (sizes).
     width_px
         Box width.
+    extra
+        More tables, each ``(heading, header, rows)``.
     """
     size = max(THEMES[theme].label_size_px - 3, 12)
     esc = html.escape
     body = f'<div style="font-weight:800;font-size:{round(size * 1.2)}px;margin-bottom:4px">{esc(title)}</div>'
     body += "".join(f'<div style="margin:2px 0">{esc(line)}</div>' for line in lines)
-    if header:
+    tables = ([("", header, rows)] if header else []) + list(extra)
+    for heading, head_row, body_rows in tables:
+        if heading:
+            body += f'<div style="font-weight:700;margin-top:8px">{esc(heading)}</div>'
         head = "".join(
             f'<th style="text-align:left;padding:2px 6px;background:#1f2d3d;color:#fff">{esc(h)}</th>'
-            for h in header
+            for h in head_row
         )
         cells = "".join(
             "<tr"
@@ -99,7 +105,7 @@ def info_panel(
             + ">"
             + "".join(f'<td style="padding:2px 6px">{esc(str(c))}</td>' for c in row)
             + "</tr>"
-            for i, row in enumerate(rows)
+            for i, row in enumerate(body_rows)
         )
         body += (
             f'<table style="border-collapse:collapse;margin-top:6px;font-size:{size - 2}px">'

@@ -259,7 +259,11 @@ with state.guarded():
         if not esc.saved:  # type: ignore[attr-defined]
             lines.append(t("brief.esc.planned"))
         panel = lb.info_panel(esc.name, lines, header=[t("brief.esc.compare"), t("brief.esc.length"),  # type: ignore[attr-defined]
-                              t("brief.esc.time"), t("brief.esc.shared")], rows=rows)  # fmt: skip
+                              t("brief.esc.time"), t("brief.esc.shared")], rows=rows,
+                              extra=[(t("brief.esc.tcp"), [t("brief.col.no"), t("brief.col.km"),
+                                      t("brief.col.eta"), t("brief.col.manoeuvre"), t("brief.col.personnel")],
+                                      [[i, f"{r['km']:.2f}", r["eta"], r["manoeuvre"], r["personnel"]]
+                                       for i, r in enumerate(tcp, start=1)])])  # fmt: skip
         bounds = [g.bounds for g in esc.routes]  # type: ignore[attr-defined]
         if bounds:
             m.fit_bounds([[min(b_[1] for b_ in bounds), min(b_[0] for b_ in bounds)],

@@ -212,7 +212,7 @@ class _Pack:
     def _finish_map(self, m: sm.StaticMap, fig: Figure, *, legend_on_map: bool = True) -> None:
         m.scale_bar().north_arrow()
         if legend_on_map:
-            m.legend(loc="lower left", title=self.tr("brief.legend"), fontsize=7)
+            m.legend(loc="lower left", title=self.tr("brief.legend"), fontsize=8)
 
     # ---------------------------------------------------------------- pages
 

@@ -503,7 +503,7 @@ class StaticMap:
             else:
                 text = f"{value:g}" + (" m" if i == n else "")
             self.ax.text(bx + value, by + bh * 1.5, text, ha="center", va="bottom",
-                         fontsize=7.5 * self.scale, zorder=30)  # fmt: skip
+                         fontsize=8.5 * self.scale, zorder=30)  # fmt: skip
         return self
 
     def north_arrow(self, *, loc: str = "upper right") -> StaticMap:

@@ -1,0 +1,220 @@
+"""Patroli: a loop from a post through stops (TSP order) or a sector patrol of a kelurahan."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import formats
+from geo._errors import GeoError
+from geo.patrol import PatrolRoute, kelurahan_names, patrol_loop, sector_patrol
+from geo.profiles import PROFILES
+from geo.routing import Waypoint, resolve_waypoint
+from i18n import t
+from layers.routes import patrol_group
+from plan import routes as saved
+from plan.operation import ensure_default_operation, load_operation
+from views import state
+
+P = "pat_"
+STOP_KINDS = ("venue", "cctv", "election_office", "landmark", "school", "worship", "government")
+
+st.header(t("patrol.title"))
+st.caption(t("patrol.intro"))
+
+with state.guarded():
+    area = state.get_area()
+    store = state.get_store()
+    op_id = st.session_state.get("operation_id")
+    if op_id is None:
+        op_id = ensure_default_operation(store, area.places).id
+    data = load_operation(store, int(op_id))
+    places = area.places.sort_values("name")
+
+    # posts: the operation's, then the police places
+    posts: dict[str, tuple[str, str | tuple[float, float]]] = {
+        f"post:{p.id}": (p.name, (p.lon, p.lat)) for p in data.posts
+    }
+    police = places[places["category"].isin(["police_hq", "police_sector"])]
+    posts |= {f"place:{r.place_id}": (r.name, r.place_id) for r in police.itertuples()}
+
+    for key, value in (("mode", "loop"), ("profile", "car"), ("dwell", 5), ("time", time(8, 0))):
+        st.session_state.setdefault(f"{P}{key}", value)
+    mode = st.radio(
+        t("patrol.mode"),
+        ["loop", "sector"],
+        format_func=lambda k: t(f"patrol.mode.{k}"),
+        horizontal=True,
+        key=f"{P}mode",
+    )
+    c1, c2, c3 = st.columns(3)
+    profile = c1.selectbox(
+        t("patrol.profile"), list(PROFILES), format_func=lambda p: PROFILES[p].label,
+        key=f"{P}profile",
+    )  # fmt: skip
+    clock = c2.time_input(t("patrol.depart"), key=f"{P}time")
+    depart = datetime.combine(date.today(), clock)
+    net = state.get_network(profile)
+
+    patrol: PatrolRoute | None = None
+    if mode == "loop":
+        dwell = c3.number_input(t("patrol.dwell"), 0, 120, step=1, key=f"{P}dwell")
+        post_key = st.selectbox(
+            t("patrol.post"), list(posts), format_func=lambda k: posts[k][0], key=f"{P}post"
+        )
+        kinds = st.multiselect(
+            t("patrol.stops.kinds"),
+            list(STOP_KINDS),
+            default=["venue", "cctv"],
+            format_func=lambda c: t(f"cat.{c}"),
+            key=f"{P}kinds",
+        )
+        candidates = places[places["category"].isin(kinds)]
+        stop_options = {f"place:{r.place_id}": r.name for r in candidates.itertuples()}
+        stop_options |= {
+            f"tps:{tp.code}": t("patrol.tps", code=tp.code, name=tp.name) for tp in data.tps
+        }
+        chosen = st.multiselect(
+            t("patrol.stops"), list(stop_options), format_func=stop_options.get, key=f"{P}stops"
+        )
+        if not chosen:
+            st.info(t("patrol.stops.none"))
+        else:
+            tps = {f"tps:{tp.code}": tp for tp in data.tps}
+            stops: list[str | Waypoint] = []
+            for key in chosen:
+                if key in tps:
+                    tp = tps[key]
+                    point = resolve_waypoint(area, (tp.lon, tp.lat))
+                    stops.append(replace(point, label=stop_options[key]))
+                else:
+                    stops.append(key.split(":", 1)[1])
+            name, spec = posts[post_key]
+            post = resolve_waypoint(area, spec)
+            post = replace(post, label=name)
+            try:
+                patrol = patrol_loop(area, net, post, stops, dwell_s=dwell * 60.0, depart=depart)
+            except GeoError as exc:
+                st.error(str(exc))
+    else:
+        kel = st.selectbox(t("patrol.kelurahan"), kelurahan_names(area), key=f"{P}kelurahan")
+        start_options = {"auto": t("patrol.start.auto")} | {k: v[0] for k, v in posts.items()}
+        start_key = c3.selectbox(
+            t("patrol.start"), list(start_options), format_func=start_options.get,
+            key=f"{P}start",
+        )  # fmt: skip
+        start = None
+        if start_key != "auto":
+            name, spec = posts[start_key]
+            start = replace(resolve_waypoint(area, spec), label=name)
+        try:
+            patrol = sector_patrol(area, net, kel, start=start)
+        except GeoError as exc:
+            st.error(str(exc))
+
+    theme = st.session_state.get("map_theme", "light")
+    m = state.page_map(show_places=False)
+    groups = [patrol_group(patrol, name=t("patrol.layer"), theme=theme)] if patrol else None
+    st_folium(
+        m,
+        key=f"{P}map",
+        height=560,
+        use_container_width=True,
+        returned_objects=[],
+        feature_group_to_add=groups,
+        layer_control=folium.LayerControl(collapsed=True),
+    )
+
+    if patrol is not None:
+        cols = st.columns(4)
+        cols[0].metric(t("patrol.duration"), t("patrol.minutes", v=patrol.duration_s / 60))
+        cols[1].metric(t("patrol.drive"), t("patrol.minutes", v=patrol.travel_time_s / 60))
+        cols[2].metric(t("patrol.length"), t("patrol.km", v=patrol.route.length_m / 1000))
+        if patrol.kind == "sector":
+            cols[3].metric(
+                t("patrol.covered"),
+                f"{patrol.covered_m / max(patrol.required_m, 1):.0%}",
+                help=f"{t('patrol.required')}: {patrol.required_m / 1000:.1f} km · "
+                f"{t('patrol.deadhead')}: {patrol.deadhead_m / 1000:.1f} km",
+            )
+            if patrol.unreachable_m > 0:
+                st.caption(t("patrol.unreachable", m=patrol.unreachable_m))
+        else:
+            legs = patrol.legs
+            st.subheader(t("patrol.legs"))
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("patrol.col.no"): legs["no"],
+                        t("patrol.col.from"): legs["from"],
+                        t("patrol.col.to"): legs["to"],
+                        t("patrol.col.length"): (legs["length_m"] / 1000).round(2),
+                        t("patrol.col.travel"): (legs["travel_s"] / 60).round(1),
+                        t("patrol.col.eta"): legs["eta"],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+        lines = [formats.NamedLine(t("patrol.layer"), patrol.route.geometry, "patrol")]
+        points = [formats.NamedPoint(w.label, w.lon, w.lat, "stop") for w in patrol.stops]
+        stem = f"patroli-{patrol.kind}-{patrol.stops[0].label}".replace(" ", "_")[:60]
+        e1, e2, e3 = st.columns(3)
+        e1.download_button(
+            t("patrol.export.gpx"), formats.to_gpx(lines, points, name=stem),
+            file_name=f"{stem}.gpx", mime="application/gpx+xml",
+        )  # fmt: skip
+        e2.download_button(
+            t("patrol.export.kml"), formats.to_kml(lines, points, name=stem),
+            file_name=f"{stem}.kml", mime="application/vnd.google-earth.kml+xml",
+        )  # fmt: skip
+        e3.download_button(
+            t("patrol.export.geojson"), formats.to_geojson(lines, points),
+            file_name=f"{stem}.geojson", mime="application/geo+json",
+        )  # fmt: skip
+
+        s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
+        plan_name = s1.text_input(
+            t("patrol.save.name"), value=f"Patroli {patrol.stops[0].label} {clock:%H:%M}",
+            key=f"{P}plan_name",
+        )  # fmt: skip
+        if s2.button(t("patrol.save.button"), key=f"{P}save", type="primary"):
+            saved.save_route_plan(
+                store,
+                int(op_id),
+                plan_name,
+                kind="patrol",
+                profile=profile,
+                depart=depart.isoformat(timespec="minutes"),
+                request={
+                    "mode": patrol.kind,
+                    "stops": [
+                        {"label": w.label, "place_id": w.place_id, "lon": w.lon, "lat": w.lat}
+                        for w in patrol.stops
+                    ],
+                },
+                result={"main": {**patrol.route.to_dict(), **patrol.to_dict()}},
+            )
+            st.toast(t("patrol.save.done", name=plan_name.strip()))
+
+    st.subheader(t("patrol.saved"))
+    plans = saved.list_route_plans(store, int(op_id), kind="patrol")
+    if not plans:
+        st.caption(t("patrol.saved.none"))
+    for item in plans:
+        a, b = st.columns([5, 1], vertical_alignment="center")
+        result = item.result.get("main", {})
+        a.write(
+            f"**{item.name}** · {PROFILES[item.profile].label if item.profile in PROFILES else ''}"
+            f" · {result.get('length_m', 0) / 1000:.1f} km · "
+            f"{result.get('duration_s', result.get('travel_time_s', 0)) / 60:.0f} min"
+        )
+        if b.button(t("patrol.saved.delete"), key=f"{P}del_{item.id}"):
+            saved.delete_route_plan(store, int(op_id), item.name)
+            st.rerun()

@@ -6,14 +6,16 @@ import json
 import os
 from pathlib import Path
 
+import folium
 import pytest
 from shapely.geometry import LineString, shape
 from streamlit.testing.v1 import AppTest
 
 from geo.area import Area
 from geo.network import compile_network
-from geo.routing import plan_route
+from geo.routing import Closure, plan_route
 from i18n import t
+from layers.routes import closures_group
 from plan import routes as saved
 from plan.operation import ensure_default_operation
 from plan.store import Store
@@ -172,3 +174,16 @@ def test_patrol_page_loop_and_sector():
     labels = [m.label for m in at.metric]
     assert t("patrol.covered") in labels
     assert "L.polyline.antPath" in _map_args(at)[0]["feature_group"]
+
+
+def test_route_layers_escape_names():
+    evil = "<script>alert(1)</script>"
+    group = closures_group(
+        [Closure(evil, LineString([(105.3, -5.1), (105.31, -5.1)]))],
+        name="x",
+    )
+    m = folium.Map(tiles=None)
+    group.add_to(m)
+    html = m.get_root().render()
+    assert evil not in html
+    assert "&lt;script&gt;" in html

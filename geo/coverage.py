@@ -179,6 +179,39 @@ class Reach:
         return np.where(np.isfinite(self.best_time), out, -1)
 
 
+@dataclass(frozen=True, eq=False)
+class AreaShares:
+    """Road length and covered length per administrative area (one cutoff).
+
+    Attributes
+    ----------
+    names
+        Area names, sorted.
+    road_m, covered_m
+        Metres per area.
+    """
+
+    names: np.ndarray
+    road_m: np.ndarray
+    covered_m: np.ndarray
+
+    def frame(self) -> pd.DataFrame:
+        """``nama``, ``road_km``, ``covered_km``, ``road_share`` (0..1)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(self.road_m > 0, self.covered_m / self.road_m, 0.0)
+        return pd.DataFrame(
+            {
+                "nama": self.names,
+                "road_km": self.road_m / 1000,
+                "covered_km": self.covered_m / 1000,
+                "road_share": share,
+            }
+        )
+
+
+_NO_SHARES = AreaShares(np.zeros(0, dtype=object), np.zeros(0), np.zeros(0))
+
+
 @dataclass(frozen=True)
 class CoverageFigures:
     """Coverage figures for one cutoff.
@@ -197,8 +230,9 @@ class CoverageFigures:
         Targets reached within the cutoff.
     venues_by_risk, tps_by_risk
         ``tier -> (covered, total)``.
-    kecamatan, kelurahan
-        Frames with ``nama``, ``road_km``, ``covered_km``, ``road_share``.
+    kecamatan_shares, kelurahan_shares
+        Lengths per kecamatan and kelurahan (``kecamatan`` and ``kelurahan`` give them as
+        frames with ``nama``, ``road_km``, ``covered_km``, ``road_share``).
     """
 
     cutoff_min: float
@@ -212,8 +246,18 @@ class CoverageFigures:
     tps_total: int
     venues_by_risk: dict[str, tuple[int, int]] = field(default_factory=dict)
     tps_by_risk: dict[str, tuple[int, int]] = field(default_factory=dict)
-    kecamatan: pd.DataFrame = field(default_factory=pd.DataFrame)
-    kelurahan: pd.DataFrame = field(default_factory=pd.DataFrame)
+    kecamatan_shares: AreaShares = _NO_SHARES
+    kelurahan_shares: AreaShares = _NO_SHARES
+
+    @property
+    def kecamatan(self) -> pd.DataFrame:
+        """Road share per kecamatan (frame)."""
+        return self.kecamatan_shares.frame()
+
+    @property
+    def kelurahan(self) -> pd.DataFrame:
+        """Road share per kelurahan (frame)."""
+        return self.kelurahan_shares.frame()
 
 
 # --------------------------------------------------------------------------------------------
@@ -410,37 +454,87 @@ def compute_reach(
     edge_time = np.full((len(profiles), len(any_net.edge_u)), np.inf)
     for row, profile in enumerate(profiles):
         net = networks[profile]
-        members = [i for i, s in enumerate(sources) if s.profile == profile]
+        members = np.array([i for i, s in enumerate(sources) if s.profile == profile])
         idx = net.indices_of([sources[i].node for i in members])
         offsets = np.array([sources[i].readiness_s for i in members], dtype=float)
+        times[row], origins[row] = _multi_source(net, idx, offsets, members, horizon_s)
+        edge_time[row] = np.where(net.open_edges, net.travel_time, np.inf)
+    return Reach(sources, profiles, times, origins, edge_time, float(horizon_s))
+
+
+#: Above this many distinct readiness values in one profile, one run through a virtual source
+#: (``CompiledNetwork.distances``) replaces one run per value.
+_MAX_READINESS_GROUPS = 3
+
+
+def _multi_source(
+    net: CompiledNetwork,
+    idx: np.ndarray,
+    offsets: np.ndarray,
+    members: np.ndarray,
+    horizon_s: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Node times and origins (index into all sources) from sources of one profile.
+
+    Sources sharing a readiness value run as one ``scipy`` multi-source Dijkstra
+    (``min_only``), which also tells each node's source; with many distinct values, one run
+    from a virtual node joined to each source by its readiness.
+    """
+    values = np.unique(offsets)
+    if len(values) > _MAX_READINESS_GROUPS:
         dist, pos = net.distances(idx, offsets=offsets, limit=horizon_s)
         # distances() stores each offset as at least a tiny positive weight; take it back off
         excess = np.maximum(offsets, _MIN_WEIGHT) - offsets
         reached = pos >= 0
         dist[reached] -= excess[pos[reached]]
-        times[row] = dist
-        origins[row] = np.where(pos >= 0, np.asarray(members, dtype=np.int64)[pos], -1)
-        edge_time[row] = np.where(net.open_edges, net.travel_time, np.inf)
-    return Reach(sources, profiles, times, origins, edge_time, float(horizon_s))
+        return dist, np.where(reached, members[np.maximum(pos, 0)], -1)
+    best = np.full(net.n, np.inf)
+    origin = np.full(net.n, -1, dtype=np.int64)
+    for value in values:
+        group = offsets == value
+        nodes, who = idx[group], members[group]
+        dist, _, src = dijkstra(
+            net.matrix,
+            indices=nodes,
+            min_only=True,
+            return_predecessors=True,
+            limit=max(horizon_s - value, 0.0),
+        )
+        dist = dist + value
+        # the source position of each reached node (first source at a node wins)
+        first = np.full(net.n, -1, dtype=np.int64)
+        first[nodes[::-1]] = who[::-1]
+        better = dist < best
+        best[better] = dist[better]
+        origin[better] = first[src[better]]
+    return best, origin
 
 
-def _side_fractions(reach: Reach, roads: Roads, cutoff_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """Covered fraction of each road from its ``u`` end and from its ``v`` end."""
-    f_u = np.zeros(len(roads.length))
-    f_v = np.zeros(len(roads.length))
+def _side_fractions(
+    reach: Reach, roads: Roads, cutoffs_s: float | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Covered fraction of each road from its ``u`` end and from its ``v`` end.
+
+    With an array of cutoffs the results have one row per cutoff.
+    """
+    cut = np.asarray(cutoffs_s, dtype=float)
+    shape = (*cut.shape, len(roads.length))
+    f_u = np.zeros(shape)
+    f_v = np.zeros(shape)
+    col = cut[..., None]
     for row in range(len(reach.profiles)):
         for ends, edge, out in ((roads.u_idx, roads.fwd, f_u), (roads.v_idx, roads.bwd, f_v)):
-            ok = edge >= 0
-            t_end = reach.node_time[row, ends[ok]]
-            t_edge = reach.edge_time[row, edge[ok]]
+            t_end = reach.node_time[row, ends]
+            t_edge = np.where(edge >= 0, reach.edge_time[row, np.maximum(edge, 0)], np.inf)
             with np.errstate(invalid="ignore", divide="ignore"):
-                frac = np.clip((cutoff_s - t_end) / t_edge, 0.0, 1.0)
-            frac = np.nan_to_num(frac, nan=0.0, posinf=0.0, neginf=0.0)
-            out[ok] = np.maximum(out[ok], frac)
+                frac = (col - t_end) / t_edge
+            np.clip(frac, 0.0, 1.0, out=frac)
+            frac[np.isnan(frac)] = 0.0
+            np.maximum(out, frac, out=out)
     return f_u, f_v
 
 
-def road_fraction(reach: Reach, roads: Roads, cutoff_s: float) -> np.ndarray:
+def road_fraction(reach: Reach, roads: Roads, cutoff_s: float | np.ndarray) -> np.ndarray:
     """Covered share (0..1) of each road's length within a cutoff.
 
     Parameters
@@ -450,7 +544,7 @@ def road_fraction(reach: Reach, roads: Roads, cutoff_s: float) -> np.ndarray:
     roads
         Road index.
     cutoff_s
-        Seconds.
+        Seconds; an array of cutoffs gives one row per cutoff.
 
     Returns
     -------
@@ -545,11 +639,8 @@ def road_full_time(reach: Reach, roads: Roads) -> tuple[np.ndarray, np.ndarray]:
 # figures
 
 
-def _tier_counts(frame: pd.DataFrame, covered: np.ndarray) -> dict[str, tuple[int, int]]:
-    if frame.empty or "risk" not in frame:
-        return {}
+def _tier_counts(risk: np.ndarray, covered: np.ndarray) -> dict[str, tuple[int, int]]:
     out: dict[str, tuple[int, int]] = {}
-    risk = frame["risk"].astype(str).to_numpy()
     for tier in [*RISK_TIERS, *sorted(set(risk) - set(RISK_TIERS))]:
         mask = risk == tier
         if mask.any():
@@ -557,20 +648,27 @@ def _tier_counts(frame: pd.DataFrame, covered: np.ndarray) -> dict[str, tuple[in
     return out
 
 
-def _shares_by(roads: Roads, covered_m: np.ndarray, column: str) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {"nama": roads.frame[column].to_numpy(), "road_m": roads.length, "covered_m": covered_m}
-    )
-    grouped = frame.groupby("nama", sort=True)[["road_m", "covered_m"]].sum()
-    grouped = grouped[grouped.index != ""]
-    return pd.DataFrame(
-        {
-            "nama": grouped.index.to_numpy(),
-            "road_km": (grouped["road_m"] / 1000).to_numpy(),
-            "covered_km": (grouped["covered_m"] / 1000).to_numpy(),
-            "road_share": (grouped["covered_m"] / grouped["road_m"]).fillna(0.0).to_numpy(),
-        }
-    )
+def _group_codes(roads: Roads, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code per road and the sorted names of a grouping column (cached on ``roads``)."""
+    cache = roads.__dict__.setdefault("_group_codes", {})
+    if column not in cache:
+        codes, names = pd.factorize(roads.frame[column].astype(str), sort=True)
+        cache[column] = (codes, np.asarray(names, dtype=object))
+    return cache[column]
+
+
+def _shares_by(roads: Roads, covered_m: np.ndarray, column: str) -> AreaShares:
+    codes, names = _group_codes(roads, column)
+    road_m = np.bincount(codes, weights=roads.length, minlength=len(names))
+    cov_m = np.bincount(codes, weights=covered_m, minlength=len(names))
+    keep = names != ""
+    return AreaShares(names[keep], road_m[keep], cov_m[keep])
+
+
+def road_shares(reach: Reach, roads: Roads, cutoffs_s: Iterable[float]) -> np.ndarray:
+    """Covered share of road length for each cutoff (the ``road_share`` of the figures)."""
+    frac = road_fraction(reach, roads, np.asarray(list(cutoffs_s), dtype=float))
+    return (frac @ roads.length) / roads.total_m if roads.total_m else np.zeros(len(frac))
 
 
 def coverage_figures(
@@ -602,35 +700,36 @@ def coverage_figures(
         raise GeoError(msg)
     if targets is None or targets.empty:
         target_t = np.zeros(0)
-        kinds = np.zeros(0, dtype=object)
-        targets = gpd.GeoDataFrame({"kind": [], "risk": []}, geometry=[], crs=4326)
+        kinds = risks = np.zeros(0, dtype=object)
     else:
         target_t, _ = point_times(reach, roads, targets["road"], targets["along"])
         kinds = targets["kind"].astype(str).to_numpy()
+        risks = targets["risk"].astype(str).to_numpy()
     venue, tps = kinds == "venue", kinds == "tps"
     total_m = roads.total_m
+    fractions = road_fraction(reach, roads, np.asarray(cutoffs, dtype=float))
     out = []
-    for cutoff in cutoffs:
-        frac = road_fraction(reach, roads, cutoff)
+    for cutoff, frac in zip(cutoffs, fractions, strict=True):
         covered_m = frac * roads.length
+        covered = float(covered_m.sum())
         hit = target_t <= cutoff
         out.append(
             CoverageFigures(
                 cutoff_min=cutoff / 60.0,
-                road_share=float(covered_m.sum() / total_m) if total_m else 0.0,
+                road_share=covered / total_m if total_m else 0.0,
                 road_share_whole_edges=(
                     float(roads.length[frac >= 1.0 - 1e-9].sum() / total_m) if total_m else 0.0
                 ),
-                road_km_covered=float(covered_m.sum() / 1000),
+                road_km_covered=covered / 1000,
                 road_km_total=total_m / 1000,
                 venues_covered=int(hit[venue].sum()),
                 venues_total=int(venue.sum()),
                 tps_covered=int(hit[tps].sum()),
                 tps_total=int(tps.sum()),
-                venues_by_risk=_tier_counts(targets[venue], hit[venue]),
-                tps_by_risk=_tier_counts(targets[tps], hit[tps]),
-                kecamatan=_shares_by(roads, covered_m, "kecamatan"),
-                kelurahan=_shares_by(roads, covered_m, "kelurahan"),
+                venues_by_risk=_tier_counts(risks[venue], hit[venue]),
+                tps_by_risk=_tier_counts(risks[tps], hit[tps]),
+                kecamatan_shares=_shares_by(roads, covered_m, "kecamatan"),
+                kelurahan_shares=_shares_by(roads, covered_m, "kelurahan"),
             )
         )
     return out

@@ -155,6 +155,23 @@ def aor_legend_entries(bands: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
     ]
 
 
+def _points(frame: pd.DataFrame, columns: dict[str, list]) -> dict:
+    """A GeoJSON FeatureCollection of points with the given (already escaped) properties."""
+    features = []
+    for i, (lon, lat) in enumerate(zip(frame["lon"], frame["lat"], strict=True)):
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {k: v[i] for k, v in columns.items()},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(float(lon), 6), round(float(lat), 6)],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
 def targets_group(
     table: pd.DataFrame,
     *,
@@ -165,6 +182,8 @@ def targets_group(
     theme: str = "light",
 ) -> folium.FeatureGroup:
     """Venues and TPS: covered ones small and green, gaps large vermillion rings.
+
+    One GeoJSON layer for all points (hundreds of TPS stay light).
 
     Parameters
     ----------
@@ -182,27 +201,37 @@ def targets_group(
     """
     scale = THEMES[theme].marker_scale
     group = folium.FeatureGroup(name=name, show=True)
-    for rec in table.itertuples(index=False):
-        covered = bool(rec.covered)
-        text = tooltip.format(
-            name=rec.name,
-            kind=kind_labels.get(rec.kind, rec.kind),
-            risk=risk_labels.get(rec.risk, rec.risk),
-            minutes=f"{rec.time_min:.1f}" if rec.time_min != float("inf") else "–",
-            post=rec.nearest or "–",
+    if table.empty:
+        return group
+    tips = [
+        _esc(
+            tooltip.format(
+                name=rec.name,
+                kind=kind_labels.get(rec.kind, rec.kind),
+                risk=risk_labels.get(rec.risk, rec.risk),
+                minutes=f"{rec.time_min:.1f}" if rec.time_min != float("inf") else "–",
+                post=rec.nearest or "–",
+            )
         )
-        folium.CircleMarker(
-            [rec.lat, rec.lon],
-            radius=(5 if covered else 9) * scale,
-            color=COVERED_COLOUR if covered else GAP_COLOUR,
-            weight=2 if covered else 4,
-            fill=True,
-            fill_color="#ffffff"
-            if rec.kind == "tps"
-            else (COVERED_COLOUR if covered else GAP_COLOUR),
-            fill_opacity=0.9,
-            tooltip=_esc(text),
-        ).add_to(group)
+        for rec in table.itertuples(index=False)
+    ]
+    covered = [bool(c) for c in table["covered"]]
+    tps = [k == "tps" for k in table["kind"]]
+    data = _points(table, {"tip": tips, "covered": covered, "tps": tps})
+    folium.GeoJson(
+        data,
+        marker=folium.CircleMarker(radius=6 * scale, fill=True, fill_opacity=0.9),
+        style_function=lambda f: {
+            "radius": (5 if f["properties"]["covered"] else 9) * scale,
+            "color": COVERED_COLOUR if f["properties"]["covered"] else GAP_COLOUR,
+            "weight": 2 if f["properties"]["covered"] else 4,
+            "fillColor": "#ffffff"
+            if f["properties"]["tps"]
+            else (COVERED_COLOUR if f["properties"]["covered"] else GAP_COLOUR),
+            "fillOpacity": 0.9,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(group)
     return group
 
 
@@ -266,37 +295,49 @@ def units_group(
     simulated: bool = False,
     theme: str = "light",
 ) -> folium.FeatureGroup:
-    """Units at their latest positions; stale or unavailable units greyed.
+    """Units at their latest positions, labelled with their ids; stale or unavailable greyed.
 
     ``units`` has ``unit_id``, ``name``, ``lon``, ``lat``, ``status``, ``stale``, ``age_min``;
-    ``tooltip`` a template with ``{unit}``, ``{status}``, ``{age}``.
+    ``tooltip`` a template with ``{unit}``, ``{status}``, ``{age}`` (the popup of a unit; its
+    label is the unit id).
     """
     scale = THEMES[theme].marker_scale
     group = folium.FeatureGroup(name=name, show=True)
-    for rec in units.itertuples(index=False):
-        grey = bool(rec.stale) or rec.status != "available"
-        colour = STALE_COLOUR if grey else (OKABE_ITO["purple"] if simulated else UNIT_COLOUR)
-        text = tooltip.format(
-            unit=rec.name,
-            status=status_labels.get(rec.status, rec.status),
-            age=f"{rec.age_min:.0f}",
-        )
-        folium.CircleMarker(
-            [rec.lat, rec.lon],
-            radius=6 * scale,
-            color="#ffffff",
-            weight=2,
-            fill=True,
-            fill_color=colour,
-            fill_opacity=1.0 if not grey else 0.6,
-            dash_array="3 3" if rec.stale else None,
-            tooltip=_esc(text),
-        ).add_to(group)
-        folium.Marker(
-            [rec.lat, rec.lon],
-            icon=_label_icon(str(rec.unit_id), colour, size=10, grey=grey),
-            interactive=False,
-        ).add_to(group)
+    if units.empty:
+        return group
+    live = OKABE_ITO["purple"] if simulated else UNIT_COLOUR
+    grey = [
+        bool(s) or st != "available" for s, st in zip(units["stale"], units["status"], strict=True)
+    ]
+    details = [
+        _esc(tooltip.format(unit=n, status=status_labels.get(st, st), age=f"{a:.0f}"))
+        for n, st, a in zip(units["name"], units["status"], units["age_min"], strict=True)
+    ]
+    data = _points(
+        units,
+        {
+            "label": [_esc(u) for u in units["unit_id"]],
+            "detail": details,
+            "colour": [STALE_COLOUR if g else live for g in grey],
+            "stale": [bool(s) for s in units["stale"]],
+        },
+    )
+    folium.GeoJson(
+        data,
+        marker=folium.CircleMarker(radius=6 * scale, fill=True, fill_opacity=1.0),
+        style_function=lambda f: {
+            "radius": 6 * scale,
+            "color": "#ffffff",
+            "weight": 2,
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.6 if f["properties"]["stale"] else 1.0,
+            "dashArray": "3 3" if f["properties"]["stale"] else None,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["label"], labels=False, permanent=True, direction="top", class_name="peta-unit"
+        ),
+        popup=folium.GeoJsonPopup(fields=["detail"], labels=False),
+    ).add_to(group)
     return group
 
 

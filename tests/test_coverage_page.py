@@ -203,3 +203,31 @@ def test_english(page: AppTest) -> None:
     page.sidebar.radio[0].set_value("en").run()
     assert page.header[0].value == "Coverage map"
     assert t("cov.metric.road", lang="en", m=5) in _metrics(page)
+
+
+def test_names_are_text_not_html(page: AppTest) -> None:
+    store = _store()
+    op.add_post(
+        store, 1, name='<img src=x onerror="alert(1)">', kind="pos_pengamanan",
+        lon=105.3068, lat=-5.1130,
+    )  # fmt: skip
+    op.record_positions(
+        store,
+        1,
+        pd.DataFrame(
+            {
+                "unit_id": ["<b>R2</b>"],
+                "time": [datetime.now(UTC)],
+                "lon": [105.31],
+                "lat": [-5.12],
+                "status": ["available"],
+            }
+        ),
+    )
+    page.run()
+    assert not page.exception
+    layers = _map_args(page)["feature_group"]
+    assert "<img src=x" not in layers and "<b>R2</b>" not in layers
+    # escaped, as text in a tooltip or as JSON inside the script (& written \u0026)
+    text = layers.replace("\\u0026", "&")
+    assert "&lt;img src=x" in text and "&lt;b&gt;R2&lt;/b&gt;" in text

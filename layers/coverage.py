@@ -238,8 +238,8 @@ def targets_group(
 def _label_icon(text: str, colour: str, *, size: int = 11, grey: bool = False) -> folium.DivIcon:
     style = (
         f"font:600 {size}px/1.1 sans-serif;color:#fff;background:{colour};padding:1px 4px;"
-        "border-radius:3px;border:1px solid #fff;white-space:nowrap;"
-        "transform:translate(-50%,-170%);box-shadow:0 0 2px rgba(0,0,0,.6);"
+        "border-radius:3px;border:1px solid #fff;white-space:nowrap;width:max-content;"
+        "transform:translate(-50%,-190%);box-shadow:0 0 2px rgba(0,0,0,.6);"
         + ("opacity:.75;font-style:italic;" if grey else "")
     )
     return folium.DivIcon(html=f'<div style="{style}">{html.escape(text)}</div>', icon_size=(0, 0))
@@ -334,7 +334,12 @@ def units_group(
             "dashArray": "3 3" if f["properties"]["stale"] else None,
         },
         tooltip=folium.GeoJsonTooltip(
-            fields=["label"], labels=False, permanent=True, direction="top", class_name="peta-unit"
+            fields=["label"],
+            labels=False,
+            permanent=True,
+            direction="right",
+            class_name="peta-unit",
+            style="font:600 10px/1.1 sans-serif;padding:1px 3px;border-radius:3px;",
         ),
         popup=folium.GeoJsonPopup(fields=["detail"], labels=False),
     ).add_to(group)

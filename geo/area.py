@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,7 +21,7 @@ import shapely
 
 from geo import datasets, settings
 from geo._errors import AreaDataError
-from geo.graph import GraphReport, graph_from_lines, road_length_km
+from geo.graph import GraphReport, graph_from_lines
 from geo.osm import graph_from_file
 
 # Bump when the graph build changes, so cached graphs are rebuilt.
@@ -82,20 +83,17 @@ class Area:
         """Metric CRS for lengths and distances in this area."""
         return settings.crs_metric
 
-    @property
+    @cached_property
     def edges_metric(self) -> gpd.GeoDataFrame:
-        """``edges`` in the metric CRS (cached on the instance)."""
-        cached = self.__dict__.get("_edges_metric")
-        if cached is None:
-            cached = self.edges.to_crs(self.crs_metric)
-            cached.sindex  # noqa: B018  (build the spatial index once)
-            object.__setattr__(self, "_edges_metric", cached)
-        return cached
+        """``edges`` in the metric CRS, with its spatial index built (cached)."""
+        metric = self.edges.to_crs(self.crs_metric)
+        metric.sindex  # noqa: B018  (build the spatial index once)
+        return metric
 
     @property
     def road_km(self) -> float:
-        """Road length in km, two-way roads counted once."""
-        return road_length_km(self.graph)
+        """Road length in km: the sum of ``edges`` (each two-way road once)."""
+        return float(self.edges["length"].sum()) / 1000.0
 
 
 def undirected_edges(graph: nx.MultiDiGraph) -> gpd.GeoDataFrame:
@@ -225,7 +223,7 @@ def with_network(area: Area, graph: nx.MultiDiGraph, *, source: str, label: str)
     report = GraphReport(lines=0, snapped_ends=0, crossings_split=0, component_sizes=tuple(sizes))
     attribution = tuple(a for a in area.attribution if a != ATTRIBUTION_RBI)
     credits = (ATTRIBUTION_OSM,) if source == "osm" else ()
-    fresh = replace(
+    return replace(
         area,
         key=f"{area.key.split(':')[0]}:{source}:{label}",
         graph=graph,
@@ -234,8 +232,6 @@ def with_network(area: Area, graph: nx.MultiDiGraph, *, source: str, label: str)
         network_source=source,
         attribution=(*credits, ATTRIBUTION_RBI.replace("Jaringan jalan, ", ""), *attribution),
     )
-    fresh.__dict__.pop("_edges_metric", None)
-    return fresh
 
 
 def kelurahan_at(area: Area, lon: float, lat: float) -> str | None:

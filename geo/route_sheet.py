@@ -98,7 +98,8 @@ class RouteSheet:
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
             return [
-                {k: _plain(v) for k, v in row.items()} for row in plain.to_dict(orient="records")
+                {k: _plain(v, 7 if k in _COORDINATE_KEYS else 3) for k, v in row.items()}
+                for row in plain.to_dict(orient="records")
             ]
 
         return {
@@ -115,11 +116,15 @@ class RouteSheet:
         }
 
 
-def _plain(value: Any) -> Any:
+#: Columns holding lon/lat: kept to 7 decimals (~1 cm), other figures to 3.
+_COORDINATE_KEYS = frozenset({"lon", "lat", "x", "y", "haven_lon", "haven_lat"})
+
+
+def _plain(value: Any, decimals: int = 3) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating | float):
-        return None if not np.isfinite(value) else round(float(value), 3)
+        return None if not np.isfinite(value) else round(float(value), decimals)
     if isinstance(value, np.bool_):
         return bool(value)
     return value

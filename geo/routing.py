@@ -201,11 +201,15 @@ def parse_lonlat(text: str) -> tuple[float, float] | None:
     return a, b
 
 
+#: Words planners use for places whose source names spell them out.
+_ALIASES = {"polres": "kantor polisi resor", "polsek": "kantor polisi sektor"}
+
+
 def find_place(area: Area, name: str) -> pd.Series:
     """The place a name refers to, case-insensitively.
 
-    An exact name (or ``place_id``) wins; otherwise a name contained in exactly one place
-    name. Anything else is an error that lists the candidates.
+    "Polres"/"Polsek" stand for "Kantor Polisi Resor/Sektor". An exact name (or ``place_id``)
+    wins; otherwise a name contained in exactly one place name. Anything else is an error that lists the candidates.
 
     Raises
     ------
@@ -213,7 +217,7 @@ def find_place(area: Area, name: str) -> pd.Series:
         If the name is unknown or ambiguous.
     """
     places = area.places
-    wanted = " ".join(name.split()).casefold()
+    wanted = " ".join(_ALIASES.get(w, w) for w in name.casefold().split())
     if not wanted:
         msg = "Nama tempat kosong."
         raise GeoError(msg)

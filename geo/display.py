@@ -6,6 +6,8 @@ simplified here, once per area; the figures are always computed on the full geom
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -96,3 +98,30 @@ def display_layers(area: Area) -> dict[str, gpd.GeoDataFrame]:
         gpd.GeoDataFrame(overview, crs=area.edges.crs), TOLERANCE_M["overview"], area.crs_metric
     )
     return layers
+
+
+def view_for_bounds(
+    bounds: tuple[float, float, float, float], *, width_px: int = 900, height_px: int = 600
+) -> tuple[tuple[float, float], int]:
+    """Centre (lat, lon) and the largest web-map zoom that shows ``bounds`` in a frame.
+
+    Parameters
+    ----------
+    bounds
+        ``(min_lon, min_lat, max_lon, max_lat)`` in EPSG:4326.
+    width_px, height_px
+        Size of the map frame.
+
+    Returns
+    -------
+    center, zoom
+        Zoom between 10 and 17, with a margin of a tenth of the frame on each side.
+    """
+    min_lon, min_lat, max_lon, max_lat = bounds
+    centre = ((min_lat + max_lat) / 2, (min_lon + max_lon) / 2)
+    span_lon = max(max_lon - min_lon, 1e-6)
+    merc = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
+    span_y = max(abs(merc(max_lat) - merc(min_lat)), 1e-8)
+    zoom_x = math.log2(0.8 * width_px * 360 / (256 * span_lon))
+    zoom_y = math.log2(0.8 * height_px * 2 * math.pi / (256 * span_y))
+    return centre, int(max(10, min(17, math.floor(min(zoom_x, zoom_y)))))

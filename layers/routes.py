@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import folium
 import geopandas as gpd
 import pandas as pd
-from folium import plugins
 from shapely.geometry import LineString, mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -20,6 +19,7 @@ from geo.formats import ROUTE_COLORS
 from geo.patrol import PatrolRoute
 from geo.routing import Closure, Route, RoutePlan
 from geo.snapline import SnappedLine
+from layers.antpath import AntPath
 from layers.style import OKABE_ITO, THEMES
 
 #: Colours of the waypoint markers.
@@ -61,7 +61,7 @@ def route_line(
     th = THEMES[theme]
     tip = _tip(label, f"{route.length_m / 1000:.2f} km · {_minutes(route.travel_time_s)}")
     if animated:
-        return plugins.AntPath(
+        return AntPath(
             _latlon(route.geometry),
             color=color,
             weight=6 * th.weight_scale,

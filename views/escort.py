@@ -7,6 +7,7 @@ from typing import Any
 
 import folium
 import pandas as pd
+import shapely
 import streamlit as st
 from folium import plugins
 from shapely.geometry import LineString
@@ -14,6 +15,7 @@ from streamlit_folium import st_folium
 
 from geo import formats
 from geo._errors import GeoError
+from geo.display import view_for_bounds
 from geo.profiles import PROFILES
 from geo.route_sheet import RouteSheet, plan_sheets
 from geo.routing import Closure, RoutePlan, closures_from_features, plan_route
@@ -340,6 +342,14 @@ with state.guarded():
             sheets = plan_sheets(area, net, plan)
         except GeoError as exc:
             st.error(str(exc))
+    if plan is not None:
+        # frame a new plan once; afterwards the planner's own pan and zoom stay
+        signature = (tuple(waypoints), plan.main.travel_time_s)
+        if st.session_state.get(f"{P}framed") != signature:
+            st.session_state[f"{P}framed"] = signature
+            routes = [plan.main, *plan.alternatives]
+            bounds = shapely.MultiLineString([r.geometry for r in routes]).bounds
+            st.session_state[f"{P}view"] = view_for_bounds(bounds, height_px=620)
 
     # hand-drawn or imported path
     snapped: SnappedLine | None = None
@@ -427,6 +437,8 @@ with state.guarded():
         m,
         key=f"{P}map",
         height=620,
+        center=st.session_state.get(f"{P}view", (None, None))[0],
+        zoom=st.session_state.get(f"{P}view", (None, None))[1],
         use_container_width=True,
         returned_objects=["last_clicked", "all_drawings"],
         feature_group_to_add=groups or None,

@@ -47,9 +47,10 @@ def browser_context_args() -> dict:
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """Start ``streamlit run app.py`` on a free port; yield its URL and start-up time."""
+    """Start ``streamlit run app.py`` on a free port; yield its URL, start-up time and store."""
     port = _free_port()
-    env = {**os.environ, "PETA_DB": str(tmp_path_factory.mktemp("browser-db") / "operasi.sqlite")}
+    db = tmp_path_factory.mktemp("browser-db") / "operasi.sqlite"
+    env = {**os.environ, "PETA_DB": str(db)}
     log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
     started = time.monotonic()
     proc = subprocess.Popen(
@@ -70,7 +71,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
                 time.sleep(0.3)
         if healthy is None:
             pytest.fail("the app did not answer on /_stcore/health within 60 s")
-        yield {"url": url, "health_seconds": healthy}
+        yield {"url": url, "health_seconds": healthy, "db": db}
     finally:
         proc.terminate()
         try:
@@ -84,7 +85,13 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 def offline_page(page: Page) -> Iterator[tuple[Page, list[str]]]:
     """A page that records every failed request and every request that leaves localhost."""
     problems: list[str] = []
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
+    def failed(request) -> None:
+        # ERR_ABORTED is the browser cancelling a load (e.g. an iframe left by a page switch),
+        # not a resource that could not be fetched
+        if request.failure != "net::ERR_ABORTED":
+            problems.append(f"failed: {request.url} ({request.failure})")
+
+    page.on("requestfailed", failed)
 
     def check(request) -> None:
         host = urlparse(request.url).hostname or ""

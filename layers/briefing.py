@@ -11,53 +11,11 @@ from collections.abc import Sequence
 
 import folium
 from branca.element import MacroElement
-from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from layers.style import OKABE_ITO, THEMES
-
-#: Colours of the routes: main, then alternatives (as in the printed pack).
-ROUTE_COLOURS: tuple[str, ...] = (
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["blue"],
-    OKABE_ITO["purple"],
-    OKABE_ITO["green"],
-)
-
-#: Colours of patrol loops.
-PATROL_COLOURS: tuple[str, ...] = (
-    OKABE_ITO["green"],
-    OKABE_ITO["purple"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["sky"],
-)
-
-
-class _Panel(MacroElement):
-    """A fixed HTML box inside the map container (like ``layers.legend``'s boxes)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var box = L.DomUtil.create('div', {{ this.css_class|tojson }});
-            box.innerHTML = {{ this.body|tojson }};
-            box.setAttribute('style', {{ this.style|tojson }});
-            L.DomEvent.disableClickPropagation(box);
-            L.DomEvent.disableScrollPropagation(box);
-            {{ this._parent.get_name() }}.getContainer().appendChild(box);
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, body: str, style: str, css_class: str) -> None:
-        super().__init__()
-        self._name = "BriefingPanel"
-        self.body = body
-        self.style = style
-        self.css_class = css_class
+from layers.legend import MapHtml
+from layers.style import PATROL_COLOURS, ROUTE_COLOURS, THEMES
 
 
 def info_panel(
@@ -117,7 +75,7 @@ def info_panel(
         "padding:8px 12px;border:2px solid #111;border-radius:4px;"
         f"font:{size}px/1.35 sans-serif"
     )
-    return _Panel(body, style, "peta-brief-panel")
+    return MapHtml(body, style, "peta-brief-panel")
 
 
 def big_scale_bar(theme: str = "projector") -> folium.Element:

@@ -11,7 +11,7 @@ from jinja2 import Template
 from layers.style import THEMES
 
 
-class _MapHtml(MacroElement):
+class MapHtml(MacroElement):
     """A fixed HTML box inside the map's container, positioned by CSS."""
 
     _template = Template(
@@ -22,6 +22,7 @@ class _MapHtml(MacroElement):
             box.innerHTML = {{ this.body|tojson }};
             box.setAttribute('style', {{ this.style|tojson }});
             L.DomEvent.disableClickPropagation(box);
+            L.DomEvent.disableScrollPropagation(box);
             {{ this._parent.get_name() }}.getContainer().appendChild(box);
         })();
         {% endmacro %}
@@ -78,7 +79,7 @@ def legend(
         f"color:#111;padding:8px 10px;border-radius:6px;box-shadow:0 1px 5px rgba(0,0,0,.4);"
         f"font:{size}px/1.35 sans-serif;max-height:60%;overflow:auto"
     )
-    return _MapHtml(body, style, "peta-legend")
+    return MapHtml(body, style, "peta-legend")
 
 
 def _corner(position: str) -> tuple[str, str]:
@@ -102,7 +103,7 @@ def title_block(lines: list[str], *, marking: str, theme: str = "light") -> Macr
         "background:rgba(255,255,255,.95);color:#111;padding:6px 16px;border:2px solid #111;"
         f"border-radius:4px;text-align:center;font:{size}px/1.3 sans-serif"
     )
-    return _MapHtml(body, style, "peta-title")
+    return MapHtml(body, style, "peta-title")
 
 
 def north_arrow(*, theme: str = "light") -> MacroElement:
@@ -114,7 +115,7 @@ def north_arrow(*, theme: str = "light") -> MacroElement:
         '<text x="10" y="28" text-anchor="middle" font-size="8" font-weight="700">U</text></svg>'
     )
     style = "position:absolute;top:64px;right:16px;z-index:800;pointer-events:none"
-    return _MapHtml(body, style, "peta-north")
+    return MapHtml(body, style, "peta-north")
 
 
 class _Attribution(MacroElement):

@@ -21,6 +21,23 @@ OKABE_ITO = {
     "grey": "#6e6e6e",
 }
 
+#: Colours of routes: the main route, then its alternatives (map, projector and printed pack).
+ROUTE_COLOURS: tuple[str, ...] = (
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["blue"],
+    OKABE_ITO["purple"],
+    OKABE_ITO["green"],
+)
+
+#: Colours of patrol loops.
+PATROL_COLOURS: tuple[str, ...] = (
+    OKABE_ITO["green"],
+    OKABE_ITO["purple"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["sky"],
+    OKABE_ITO["blue"],
+)
+
 #: Place category -> (Font Awesome icon, colour, shown by default).
 CATEGORY_STYLE: dict[str, tuple[str, str, bool]] = {
     "police_hq": ("shield-halved", "#0b2a5b", True),

@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.area import Area
-from layers.style import OKABE_ITO, ROAD_STYLE
+from layers.style import OKABE_ITO, PATROL_COLOURS, ROAD_STYLE, ROUTE_COLOURS
 
 #: Security marking printed on every page and slide.
 MARKING = "TERBATAS"
@@ -36,23 +36,6 @@ MARKING_COLOUR = "#b00000"
 #: a test keeps the two equal); roads beyond the last cutoff are grey and dashed.
 BAND_COLOURS: tuple[str, ...] = ("#1a9850", "#2c7fb8", "#7b3294", "#e08214", "#b2182b")
 BEYOND_COLOUR = "#9e9e9e"
-
-#: Colours of the routes: main, then alternatives.
-ROUTE_COLOURS: tuple[str, ...] = (
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["blue"],
-    OKABE_ITO["purple"],
-    OKABE_ITO["green"],
-)
-
-#: Colours of the patrol loops.
-PATROL_COLOURS: tuple[str, ...] = (
-    OKABE_ITO["green"],
-    OKABE_ITO["purple"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["sky"],
-    OKABE_ITO["blue"],
-)
 
 #: Post kind -> (marker, colour).
 POST_STYLE: dict[str, tuple[str, str]] = {

@@ -80,8 +80,8 @@ projector = st.query_params.get("proyektor") == "1"
 with state.guarded():
     area = state.get_area()
     store = state.get_store()
-    # the operation chosen on another page (escort/patrol: operation_id; coverage: cov_op)
-    op_id = st.session_state.get("operation_id") or st.session_state.get("cov_op")
+    # the session's operation, chosen on the coverage page
+    op_id = st.session_state.get("operation_id")
     if op_id is None:
         op_id = ensure_default_operation(store, area.places).id
     op = get_operation(store, int(op_id))

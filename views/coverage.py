@@ -39,11 +39,13 @@ with state.guarded():
     default = op.ensure_default_operation(store, area.places)
     operations = op.list_operations(store)
     names = {o.id: o.name for o in operations}
-    st.session_state.setdefault("cov_op", default.id)
+    # the operation chosen here is the session's operation on every page ("operation_id")
+    st.session_state.setdefault("cov_op", st.session_state.get("operation_id", default.id))
     if st.session_state["cov_op"] not in names:
         st.session_state["cov_op"] = default.id
     top = st.columns([3, 3, 2, 2])
     op_id = top[0].selectbox(t("cov.operation"), list(names), format_func=names.get, key="cov_op")
+    st.session_state["operation_id"] = op_id
     cutoffs = top[1].multiselect(
         t("cov.cutoffs"),
         CUTOFF_CHOICES,

@@ -37,7 +37,7 @@ from shapely.ops import substring
 
 from geo import settings
 from geo._errors import GeoError, InputFileError, NoRouteError, OffNetworkError
-from geo.area import Area, kelurahan_at
+from geo.area import Area
 from geo.network import CompiledNetwork
 from geo.snap import Snap, snap_point, snap_points
 
@@ -304,17 +304,7 @@ def resolve_waypoints(
                     snap_point(area, x, y)
                 except OffNetworkError as exc:
                     raise OffNetworkError(f"'{label}': {exc}") from None
-            point = row.geometry
-            snap = Snap(
-                lon=float(point.x),
-                lat=float(point.y),
-                distance_m=float(row["distance_m"]),
-                u=int(row["u"]),
-                v=int(row["v"]),
-                key=int(row["key"]),
-                node=int(row["node"]),
-                kelurahan=kelurahan_at(area, float(point.x), float(point.y)),
-            )
+            snap = Snap.from_row(area, row)
             out[i] = Waypoint(label, x, y, snap, place_id)
     return tuple(w for w in out if w is not None)
 

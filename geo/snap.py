@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geo import settings
@@ -39,6 +40,21 @@ class Snap:
     key: int
     node: int
     kelurahan: str | None
+
+    @classmethod
+    def from_row(cls, area: Area, row: pd.Series) -> Snap:
+        """A snap from one row of ``snap_points``."""
+        point = row.geometry
+        return cls(
+            lon=float(point.x),
+            lat=float(point.y),
+            distance_m=float(row["distance_m"]),
+            u=int(row["u"]),
+            v=int(row["v"]),
+            key=int(row["key"]),
+            node=int(row["node"]),
+            kelurahan=kelurahan_at(area, float(point.x), float(point.y)),
+        )
 
 
 def snap_points(area: Area, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
@@ -112,14 +128,4 @@ def snap_point(area: Area, lon: float, lat: float, *, max_distance_m: float | No
             f"batasnya {limit:.0f} m. Pilih titik yang lebih dekat ke jalan."
         )
         raise OffNetworkError(msg)
-    point = row.geometry
-    return Snap(
-        lon=float(point.x),
-        lat=float(point.y),
-        distance_m=float(row["distance_m"]),
-        u=int(row["u"]),
-        v=int(row["v"]),
-        key=int(row["key"]),
-        node=int(row["node"]),
-        kelurahan=kelurahan_at(area, float(point.x), float(point.y)),
-    )
+    return Snap.from_row(area, row)

@@ -164,10 +164,3 @@ class _TileErrorNotice(MacroElement):
 def tile_error_notice(layer: folium.TileLayer, text: str) -> MacroElement:
     """Tell the user on the map, once, when an online tile layer fails to load."""
     return _TileErrorNotice(layer, text)
-
-
-def add_to(m: folium.Map, *elements: MacroElement) -> folium.Map:
-    """Add HTML elements to a map and return it."""
-    for element in elements:
-        m.add_child(element)
-    return m

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import record_problems, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,7 @@ def test_projector_shows_title_legend_scale_without_scrolling(
 ) -> None:
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
     page = context.new_page()
-    problems: list[str] = []
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    problems = record_problems(page)
     try:
         page.goto(f"{app_server['url']}/briefing?proyektor=1")
         wait_for_app(page)

@@ -24,8 +24,8 @@ from geo._errors import GeoError
 from geo.area import Area
 from geo.network import CompiledNetwork, compile_network
 from geo.patrol import patrol_loop
-from geo.route_sheet import RouteSheet, route_sheet
-from geo.routing import parse_time, plan_route
+from geo.route_sheet import route_sheet
+from geo.routing import RoutePlan, parse_time, plan_route
 from geo.staffing import Strength, parse_pattern, strength
 from plan.operation import OperationData, posts_frame, targets_frame
 from plan.routes import request_closures, request_waypoints
@@ -233,6 +233,22 @@ def planned_escort(
     """
     net = networks(profile)
     plan = plan_route(area, net, waypoints, depart=depart, alternatives=alternatives)
+    return _escort_from_plan(
+        area, net, plan, name=name, profile=profile, depart=depart, saved=saved
+    )
+
+
+def _escort_from_plan(
+    area: Area,
+    net: CompiledNetwork,
+    plan: RoutePlan,
+    *,
+    name: str,
+    profile: str,
+    depart: datetime | None,
+    saved: bool,
+) -> EscortBriefing:
+    """The briefing of a planned escort: its routes, their figures and the main route's sheet."""
     sheet = route_sheet(area, net, plan.main, depart=depart, closed=plan.closed)
     return EscortBriefing(
         name=name,
@@ -244,23 +260,9 @@ def planned_escort(
         figures=_route_figures(
             [(r.length_m, r.travel_time_s, r.shared_with_main) for r in plan.routes]
         ),
-        sheet=sheet_dict(sheet),
+        sheet=sheet.to_dict(),
         saved=saved,
     )
-
-
-def sheet_dict(sheet: RouteSheet) -> dict[str, Any]:
-    """A route sheet as plain data, positions at full precision (for drawing)."""
-    out = sheet.to_dict()
-    for key, frame in (
-        ("traffic_control", sheet.traffic_control),
-        ("chokepoints", sheet.chokepoints),
-        ("sights", sheet.sights),
-    ):
-        if len(frame) == len(out.get(key, [])) and {"lon", "lat"} <= set(frame.columns):
-            for row, lon, lat in zip(out[key], frame["lon"], frame["lat"], strict=True):
-                row["lon"], row["lat"] = float(lon), float(lat)
-    return out
 
 
 def saved_escort(
@@ -284,19 +286,8 @@ def saved_escort(
         except GeoError:
             plan = None
         if plan is not None:
-            sheet = route_sheet(area, net, plan.main, depart=depart, closed=plan.closed)
-            return EscortBriefing(
-                name=route.name,
-                profile=route.profile,
-                depart=depart,
-                origin=plan.waypoints[0].label,
-                destination=plan.waypoints[-1].label,
-                routes=tuple(r.geometry for r in plan.routes),
-                figures=_route_figures(
-                    [(r.length_m, r.travel_time_s, r.shared_with_main) for r in plan.routes]
-                ),
-                sheet=sheet_dict(sheet),
-                saved=True,
+            return _escort_from_plan(
+                area, net, plan, name=route.name, profile=route.profile, depart=depart, saved=True
             )
     lines = tuple(g for g in (route.geometry, *route.alternatives) if g is not None)
     alts = route.result.get("alternatives") or []

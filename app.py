@@ -66,8 +66,9 @@ def _network_sidebar() -> None:
             name = upload.name.lower()
             suffix = ".osm.pbf" if name.endswith(".pbf") else "." + name.rsplit(".", 1)[-1]
             path = settings.cache_folder / "uploads" / f"{digest}{suffix}"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            if not path.exists():  # named by content: written once, not on every rerun
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
             if st.session_state["network"] != ("file", str(path)):
                 with st.spinner(t("sidebar.network.loading")):
                     try:

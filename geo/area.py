@@ -215,9 +215,7 @@ def with_network(area: Area, graph: nx.MultiDiGraph, *, source: str, label: str)
     -------
     Area
     """
-    if not ox.projection.is_projected(graph.graph.get("crs", settings.crs_geographic)):
-        graph = graph.copy()
-    else:
+    if ox.projection.is_projected(graph.graph.get("crs", settings.crs_geographic)):
         graph = ox.projection.project_graph(graph, to_latlong=True)
     sizes = sorted((len(c) for c in nx.weakly_connected_components(graph)), reverse=True)
     report = GraphReport(lines=0, snapped_ends=0, crossings_split=0, component_sizes=tuple(sizes))

@@ -7,6 +7,7 @@ never edited in place: closures are edge masks on the cached network.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,8 +98,6 @@ def _store(path: str | None) -> Store:
 
 def get_store() -> Store:
     """The operation store (``$PETA_DB`` or the user data folder)."""
-    import os
-
     return _store(os.environ.get("PETA_DB"))
 
 

@@ -54,7 +54,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
     started = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.serverAddress", "localhost"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip

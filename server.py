@@ -1,0 +1,14 @@
+"""ASGI entry: the Streamlit app (``app.py``) plus the HTTP endpoints served beside it.
+
+``streamlit run server.py`` finds ``app`` below and serves the pages and these routes on one
+port (Streamlit's ``st.App``, Starlette underneath). Each package that serves HTTP contributes
+its own list of routes here.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+routes: list = []
+
+app = st.App("app.py", routes=routes)

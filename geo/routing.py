@@ -7,7 +7,7 @@ slower and the search is run again; a candidate is kept only if it shares at mos
 time), not from Yen's k-shortest paths, whose alternates differ by one side street.
 
 The travel time of a route is node to node, by the profile's edge travel times: the same
-figure an independent Dijkstra on ``python -m geo graph --profile <name>`` gives between the
+figure an independent Dijkstra on ``python -m cli graph --profile <name>`` gives between the
 route's first and last node.
 """
 

@@ -225,9 +225,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov.units.upload": ("Unggah posisi unit", "Upload unit positions"),
     "cov.units.upload_help": (
         "CSV atau GeoJSON: kode unit, waktu (tanpa zona = WIB), lintang/bujur, status "
-        "(tersedia/bertugas/istirahat). Juga dari radio: python -m geo positions BERKAS.",
+        "(tersedia/bertugas/istirahat). Juga dari radio: python -m cli positions BERKAS.",
         "CSV or GeoJSON: unit id, time (no zone = WIB), lat/lon, status "
-        "(tersedia/bertugas/istirahat). Also from the radio room: python -m geo positions FILE.",
+        "(tersedia/bertugas/istirahat). Also from the radio room: python -m cli positions FILE.",
     ),
     "cov.units.file": ("Berkas posisi", "Positions file"),
     "cov.units.save": ("Simpan {n} posisi", "Save {n} positions"),

@@ -1,4 +1,4 @@
-"""``python -m geo info|graph`` and road networks from OSM files (no internet)."""
+"""``python -m cli info|graph`` and road networks from OSM files (no internet)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ OSM_XML = """<?xml version="1.0" encoding="UTF-8"?>
 
 def run_cli(*args: str) -> dict:
     out = subprocess.run(
-        [sys.executable, "-m", "geo", *args, "--json"],
+        [sys.executable, "-m", "cli", *args, "--json"],
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
     )  # fmt: skip
     return json.loads(out.stdout)
@@ -72,7 +72,7 @@ def test_cli_graph_export_loads_in_osmnx_and_routes(tmp_path, area) -> None:
 
 def test_cli_errors_are_one_line_not_a_traceback(tmp_path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "geo", "info", "--area", str(tmp_path / "missing.osm")],
+        [sys.executable, "-m", "cli", "info", "--area", str(tmp_path / "missing.osm")],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 2
@@ -142,7 +142,7 @@ def test_offline_download_says_so_quickly(area, monkeypatch) -> None:
 
 
 def test_geo_never_imports_streamlit() -> None:
-    code = "import sys, geo.cli, geo.area, geo.network, geo.snap, geo.display; print('streamlit' in sys.modules)"
+    code = "import sys, geo.area, geo.network, geo.snap, geo.display; print('streamlit' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )

@@ -1,4 +1,4 @@
-"""``python -m geo coverage|positions`` run as a radio room or a checker would run them."""
+"""``python -m cli coverage|positions`` run as a radio room or a checker would run them."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PETA_DB": str(db)}
     return subprocess.run(
-        [sys.executable, "-m", "geo", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=ROOT, capture_output=True, text=True, check=check, timeout=300, env=env,
     )  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""``python -m geo route``: the JSON the issue asks for, checked against independent networkx."""
+"""``python -m cli route``: the JSON the issue asks for, checked against independent networkx."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ import osmnx as ox
 import pytest
 from shapely.geometry import LineString, shape
 
-import geo.cli_route  # noqa: F401  (registers the command for in-process runs)
-from geo.cli import main
+from cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 POLRES = "Kantor Polisi Resor Metro"
@@ -24,7 +23,7 @@ KPU = "KPU Kota Metro"
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "geo", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -204,7 +204,7 @@ def test_cli_writes_the_pack(tmp_path) -> None:
     out = tmp_path / "pack.pdf"
     env = {**os.environ, "PETA_DB": str(tmp_path / "operasi.sqlite")}
     run = subprocess.run(
-        [sys.executable, "-m", "geo", "briefing", "--out", str(out), "--no-png", "--json"],
+        [sys.executable, "-m", "cli", "briefing", "--out", str(out), "--no-png", "--json"],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr

@@ -67,7 +67,7 @@ def test_commander_page_shows_coverage_and_live_units(app_server: dict, offline_
         encoding="utf-8",
     )
     subprocess.run(
-        [sys.executable, "-m", "geo", "positions", str(csv), "--db", str(app_server["db"])],
+        [sys.executable, "-m", "cli", "positions", str(csv), "--db", str(app_server["db"])],
         cwd=ROOT, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     # the page refreshes itself (st.fragment run_every) and draws the two units

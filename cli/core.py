@@ -1,7 +1,7 @@
-"""Command line: ``python -m geo <command>`` for scripts, checks and the radio room.
+"""Command line core: the command registry, ``--area`` and ``main`` of ``python -m cli``.
 
-Each command prints JSON with ``--json`` (one object on stdout) and a short human summary
-otherwise. Errors of the ``GeoError`` family print one line on stderr and exit with status 2.
+Commands register themselves with ``command``; each prints JSON with ``--json`` (one object on
+stdout) and a short human summary otherwise. Errors of the ``GeoError`` family print one line on stderr and exit with status 2.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import osmnx as ox
-
 from geo import datasets
 from geo._errors import GeoError
 from geo.area import Area, load_area
-from geo.profiles import PROFILES, with_travel_times
+
+_DESCRIPTION = "Command line: ``python -m cli <command>`` for scripts, checks and the radio room."
 
 Handler = Callable[[argparse.Namespace], dict[str, Any]]
 _COMMANDS: dict[str, tuple[Handler, Callable[[argparse.ArgumentParser], None], str]] = {}
@@ -71,61 +70,9 @@ def add_area_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_info(args: argparse.Namespace) -> dict[str, Any]:
-    """Figures of an area and its road graph."""
-    area = area_from_arg(args.area)
-    report = area.report
-    return {
-        "area": area.title,
-        "network_source": area.network_source,
-        "nodes": area.graph.number_of_nodes(),
-        "edges": area.graph.number_of_edges(),
-        "road_km": round(area.road_km, 3),
-        "components": report.components,
-        "component_sizes": list(report.component_sizes[:20]),
-        "largest_component_share": round(report.largest_component_share, 4),
-        "snapped_ends": report.snapped_ends,
-        "dead_ends": report.dead_ends,
-        "boundaries": {
-            "kota": len(area.kota),
-            "kecamatan": len(area.kecamatan),
-            "kelurahan": len(area.kelurahan),
-        },
-        "places": {k: int(v) for k, v in area.places["category"].value_counts().items()},
-        "attribution": list(area.attribution),
-    }
-
-
-@command("info", "figures of the area and its road graph", run_info)
-def _info_args(parser: argparse.ArgumentParser) -> None:
-    add_area_arg(parser)
-
-
-def run_graph(args: argparse.Namespace) -> dict[str, Any]:
-    """Write the routable graph of a profile (``length``, ``speed_kph``, ``travel_time``)."""
-    area = area_from_arg(args.area)
-    timed = with_travel_times(area.graph, args.profile)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ox.io.save_graphml(timed, out)
-    return {
-        "out": str(out),
-        "profile": args.profile,
-        "nodes": timed.number_of_nodes(),
-        "edges": timed.number_of_edges(),
-    }
-
-
-@command("graph", "write the routable road graph as GraphML", run_graph)
-def _graph_args(parser: argparse.ArgumentParser) -> None:
-    add_area_arg(parser)
-    parser.add_argument("--profile", default="car", choices=sorted(PROFILES))
-    parser.add_argument("--out", required=True, help="output .graphml file")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser with every registered command."""
-    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m cli", description=_DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (_, add_args, help_text) in _COMMANDS.items():
         child = sub.add_parser(name, help=help_text)

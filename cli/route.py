@@ -1,12 +1,12 @@
-"""``python -m geo route``: an escort route with alternatives and its route sheet, as JSON."""
+"""``python -m cli route``: an escort route with alternatives and its route sheet, as JSON."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from cli.core import add_area_arg, area_from_arg, command
 from geo import formats
-from geo.cli import add_area_arg, area_from_arg, command
 from geo.network import compile_network
 from geo.profiles import PROFILES
 from geo.route_sheet import route_sheet

@@ -1,12 +1,11 @@
-"""Command line for coverage and unit positions: ``python -m geo coverage|positions``.
+"""Command line for coverage and unit positions: ``python -m cli coverage|positions``.
 
 ``coverage`` prints, per cutoff, the road share, venues and TPS covered and per-kecamatan
 shares of an operation, with the posts used (graph node ids, profile, readiness), so that the
-figures can be recomputed from the graph ``python -m geo graph`` writes. ``positions`` ingests a
+figures can be recomputed from the graph ``python -m cli graph`` writes. ``positions`` ingests a
 radio-room or tracker export of unit positions into the operation's store, row by row.
 
-The operation comes from the store (``plan``): these commands are the store's command line,
-which is why this module, unlike the rest of ``geo``, reads it.
+The operation comes from the store (``plan``) or an exported operation file.
 """
 
 from __future__ import annotations
@@ -15,11 +14,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from cli.core import add_area_arg, area_from_arg, command
 from geo import coverage as cv
 from geo._errors import GeoError
-from geo.cli import area_from_arg, command
 from geo.imports import read_positions
 from geo.network import CompiledNetwork, compile_network
+from plan import operation as op
+from plan.store import Store, default_path
 
 
 def add_store_args(parser: argparse.ArgumentParser) -> None:
@@ -37,16 +38,17 @@ def add_store_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _store(args: argparse.Namespace) -> Any:
-    from plan.store import Store, default_path
-
+def _store(args: argparse.Namespace) -> Store:
     return Store(Path(args.db) if args.db else default_path())
 
 
-def _operation(args: argparse.Namespace, area: Any, *, allow_file: bool = True) -> Any:
-    """OperationData for ``--operation`` (name, file) or the default operation."""
-    from plan import operation as op
+def operation_from_args(
+    args: argparse.Namespace, area: Any, *, allow_file: bool = True
+) -> tuple[Store | None, op.OperationData]:
+    """Store and OperationData for ``--operation`` (name, file) or the default operation.
 
+    The store is ``None`` when the operation comes from an exported file.
+    """
     spec = args.operation
     if allow_file and spec and Path(spec).is_file():
         return None, op.operation_from_file(spec)
@@ -77,15 +79,13 @@ def _source_json(s: cv.Source) -> dict[str, Any]:
 
 def run_coverage(args: argparse.Namespace) -> dict[str, Any]:
     """Coverage figures of an operation per cutoff."""
-    from plan import operation as op
-
     minutes = [float(m) for m in args.minutes]
     if not minutes or any(m <= 0 for m in minutes):
         msg = "--minutes: isi satu atau lebih batas waktu (menit) > 0."
         raise GeoError(msg)
     minutes = sorted(set(minutes))
     area = area_from_arg(args.area)
-    store, data = _operation(args, area)
+    store, data = operation_from_args(args, area)
     posts = op.posts_frame(data)
     frames = [posts]
     units_used: list[cv.Source] = []
@@ -154,8 +154,6 @@ def run_coverage(args: argparse.Namespace) -> dict[str, Any]:
 
 @command("coverage", "coverage of an operation's posts per cutoff (minutes)", run_coverage)
 def _coverage_args(parser: argparse.ArgumentParser) -> None:
-    from geo.cli import add_area_arg
-
     add_area_arg(parser)
     add_store_args(parser)
     parser.add_argument(
@@ -174,11 +172,9 @@ def _coverage_args(parser: argparse.ArgumentParser) -> None:
 
 def run_positions(args: argparse.Namespace) -> dict[str, Any]:
     """Ingest a unit-position file (CSV or GeoJSON) into an operation."""
-    from plan import operation as op
-
     area = area_from_arg(args.area)
     result = read_positions(area, Path(args.file))
-    store, data = _operation(args, area, allow_file=False)
+    store, data = operation_from_args(args, area, allow_file=False)
     saved, new_units = 0, []
     if not result.valid.empty:
         saved, new_units = op.record_positions(
@@ -199,8 +195,6 @@ def run_positions(args: argparse.Namespace) -> dict[str, Any]:
 
 @command("positions", "ingest unit positions (CSV/GeoJSON) into an operation", run_positions)
 def _positions_args(parser: argparse.ArgumentParser) -> None:
-    from geo.cli import add_area_arg
-
     parser.add_argument("file", help="CSV or GeoJSON: unit id, time, lon/lat, status")
     add_area_arg(parser)
     add_store_args(parser)

@@ -1,8 +1,8 @@
-"""Command line for the briefing pack: ``python -m geo briefing --out PACK.pdf``.
+"""Command line for the briefing pack: ``python -m cli briefing --out PACK.pdf``.
 
 Writes the printed briefing pack of an operation (PDF, A4 landscape, and a PNG per page beside
-it), rendered offline with matplotlib from the area's own layers. Like ``geo.cli_coverage`` this
-command reads the operation store, so it imports ``plan`` and ``report`` (lazily).
+it), rendered offline with matplotlib from the area's own layers, from an operation of the store
+(``plan``) or an exported operation file.
 """
 
 from __future__ import annotations
@@ -11,19 +11,20 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from geo.cli import add_area_arg, area_from_arg, command
-from geo.cli_coverage import _operation, add_store_args
+from cli.core import add_area_arg, area_from_arg, command
+from cli.coverage import add_store_args, operation_from_args
+from plan.routes import list_closures, list_route_plans
 
 
 def run_briefing(args: argparse.Namespace) -> dict[str, Any]:
     """Write the briefing pack of an operation and describe what was written."""
-    from plan.routes import list_closures, list_route_plans
+    # matplotlib loads only for this command
     from report.briefing import build_briefing
     from report.pack import write_pack
     from report.schedule import build_schedule
 
     area = area_from_arg(args.area)
-    store, data = _operation(args, area)
+    store, data = operation_from_args(args, area)
     if store is None:  # an exported operation file: no saved routes or closures
         schedule = build_schedule(data, [], [])
     else:

@@ -8,9 +8,12 @@ from __future__ import annotations
 import argparse
 
 import geopandas as gpd
+import pandas as pd
 
 from geo import datasets
+from geo._errors import AreaDataError
 from geo.places import build_places
+from geo.staffing import load_tps_counts
 
 
 def build(area: str = "metro", *, write: bool = True) -> gpd.GeoDataFrame:
@@ -34,6 +37,24 @@ def build(area: str = "metro", *, write: bool = True) -> gpd.GeoDataFrame:
     return places
 
 
+def check_tps_counts(area: str = "metro") -> pd.DataFrame:
+    """The area's TPS counts, checked against its kelurahan layer (every code known, once).
+
+    Raises
+    ------
+    AreaDataError
+        If a count row names a kelurahan code the boundary layer does not have, or twice.
+    """
+    kelurahan = gpd.read_file(datasets.get_path("kelurahan", area))
+    counts = load_tps_counts(area, kelurahan=kelurahan)
+    unknown = sorted(set(counts["kode_kelurahan"]) - set(kelurahan["kode"].astype(str)))
+    twice = counts["kode_kelurahan"][counts["kode_kelurahan"].duplicated()].tolist()
+    if unknown or twice:
+        msg = f"Jumlah TPS {area!r}: kode tidak dikenal {unknown}, ganda {twice}."
+        raise AreaDataError(msg)
+    return counts
+
+
 def main() -> None:
     """Command-line entry."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -41,6 +62,9 @@ def main() -> None:
     args = parser.parse_args()
     places = build(args.area)
     print(places["category"].value_counts().to_string())
+    counts = check_tps_counts(args.area)
+    if len(counts):
+        print(f"TPS (Pemilu 2024): {int(counts['tps_total'].sum())} in {len(counts)} kelurahan")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ SOURCE_LAYERS: dict[str, str] = {
     "places_pemkot": "places_pemkot.geojson",
     "landmarks": "landmarks_pemkot.geojson",
     "cctv": "cctv_sites_pemkot.geojson",
+    "tps_counts": "tps_counts_pemilu2024.csv",
 }
 
 #: Layers the build step writes under ``data/<area>/``.

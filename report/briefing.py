@@ -20,13 +20,14 @@ import pandas as pd
 from shapely.geometry import LineString
 
 from geo import coverage as cov
+from geo import staffing
 from geo._errors import GeoError
 from geo.area import Area
 from geo.network import CompiledNetwork, compile_network
 from geo.patrol import patrol_loop
 from geo.route_sheet import route_sheet
 from geo.routing import RoutePlan, parse_time, plan_route
-from geo.staffing import Strength, parse_pattern, strength
+from geo.staffing import Strength, TpsStaffing, parse_pattern, strength
 from plan.operation import OperationData, posts_frame, targets_frame
 from plan.routes import request_closures, request_waypoints
 from report.schedule import SavedRoute, Schedule
@@ -119,6 +120,7 @@ class Briefing:
     personnel: pd.DataFrame
     strength: Strength
     notes: tuple[str, ...] = ()
+    tps: TpsStaffing | None = None
 
     @property
     def data(self) -> OperationData:
@@ -454,19 +456,48 @@ def personnel_table(data: OperationData) -> pd.DataFrame:
     )
 
 
-def operation_strength(data: OperationData) -> Strength:
-    """The operation's personnel against posts, units and its TPS pattern (``geo.staffing``)."""
+def _tps_frame(data: OperationData) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"kelurahan": [x.kelurahan for x in data.tps], "risk": [x.risk for x in data.tps]}
+    )
+
+
+def _pattern(data: OperationData) -> tuple[dict[str, tuple[int, int]] | None, str]:
+    settings = data.operation.settings
+    try:
+        pattern = parse_pattern(settings.get("tps_pattern"))
+    except GeoError:
+        pattern = None
+    risk = str(settings.get("tps_default_risk") or staffing.DEFAULT_COUNTED_RISK)
+    if risk not in (pattern or staffing.DEFAULT_TPS_PATTERN):
+        risk = staffing.DEFAULT_COUNTED_RISK
+    return pattern, risk
+
+
+def operation_strength(data: OperationData, area: Area | None = None) -> Strength:
+    """The operation's personnel against posts, units and its TPS pattern (``geo.staffing``).
+
+    With ``area``, the requirement covers the area's real TPS counts (Pemilu 2024), refined
+    by the TPS uploaded; without it, the uploaded TPS only.
+    """
     op = data.operation
     posts = pd.DataFrame({"personnel": [p.personnel for p in data.posts]})
     units = pd.DataFrame({"personnel": [u.personnel for u in data.units]})
-    tps = pd.DataFrame(
-        {"kelurahan": [x.kelurahan for x in data.tps], "risk": [x.risk for x in data.tps]}
+    pattern, risk = _pattern(data)
+    counts = (
+        staffing.load_tps_counts(area.key.split(":")[0], kelurahan=area.kelurahan)
+        if area is not None
+        else None
     )
-    try:
-        pattern = parse_pattern(op.settings.get("tps_pattern"))
-    except GeoError:
-        pattern = None
-    return strength(own=op.strength, bko=op.bko, posts=posts, units=units, tps=tps, pattern=pattern)
+    return strength(own=op.strength, bko=op.bko, posts=posts, units=units, tps=_tps_frame(data),
+                    pattern=pattern, counts=counts, default_risk=risk)  # fmt: skip
+
+
+def operation_tps_staffing(area: Area, data: OperationData) -> TpsStaffing:
+    """TPS duty per kelurahan, kecamatan and Polsek for an operation (``geo.staffing``)."""
+    pattern, risk = _pattern(data)
+    return staffing.tps_staffing(area, _tps_frame(data), posts_frame(data), pattern=pattern,
+                                 default_risk=risk)  # fmt: skip
 
 
 def build_briefing(
@@ -540,8 +571,9 @@ def build_briefing(
         escorts=tuple(escorts),
         patrols=tuple(patrols),
         personnel=personnel_table(data),
-        strength=operation_strength(data),
+        strength=operation_strength(data, area),
         notes=tuple(notes),
+        tps=operation_tps_staffing(area, data),
     )
 
 

@@ -8,6 +8,7 @@ and points they find, or raise ``InputFileError`` with a message for the user.
 from __future__ import annotations
 
 import io
+import math
 import re
 import tempfile
 from collections.abc import Sequence
@@ -17,13 +18,15 @@ from pathlib import Path
 import geopandas as gpd
 import gpxpy
 import gpxpy.gpx
-import pyogrio.errors
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo._errors import InputFileError
+from geo._geojson import Feature, parse_geojson
+from geo._textfile import Limits, check_size
+from geo._xml import check_xml
 from geo.routing import Closure, RoutePlan, closures_from_features
 
 
@@ -176,19 +179,50 @@ def to_kml(
 # --------------------------------------------------------------------------- import
 
 
-def _as_bytes(source: bytes | str | Path) -> bytes:
+#: Limits of a route, track or closure file (GPX or GeoJSON).
+ROUTE_LIMITS = Limits(max_bytes=20_000_000, max_rows=10_000, max_columns=100)
+
+
+def _as_bytes(source: bytes | str | Path, limits: Limits = ROUTE_LIMITS) -> bytes:
     if isinstance(source, bytes):
+        check_size(source, "Berkas", limits)
         return source
     path = Path(source)
     try:
+        if path.stat().st_size > limits.max_bytes:
+            msg = (
+                f"{path.name}: berkas terlalu besar (batas {limits.max_bytes // 1_000_000} MB)."
+            )
+            raise InputFileError(msg)
         return path.read_bytes()
     except OSError as exc:
         msg = f"Berkas tidak dapat dibaca: {path} ({exc.strerror or exc})."
         raise InputFileError(msg) from None
 
 
+def _point_ok(lon: object, lat: object) -> bool:
+    return (
+        isinstance(lon, float | int)
+        and isinstance(lat, float | int)
+        and math.isfinite(lon)
+        and math.isfinite(lat)
+        and -180 <= lon <= 180
+        and -90 <= lat <= 90
+    )
+
+
+def _gpx_line(name: str, coords: list[tuple[float, float]]) -> NamedLine | None:
+    good = [c for c in coords if _point_ok(*c)]
+    if len(good) < 2 or len(set(good)) < 2:
+        return None
+    return NamedLine(name[:200], LineString(good), "imported")
+
+
 def read_gpx(source: bytes | str | Path) -> Imported:
     """Tracks, routes and waypoints of a GPX file.
+
+    The XML is checked with defusedxml first (no DTD, entities or external references), then
+    read by gpxpy. Points with coordinates out of range are left out.
 
     Parameters
     ----------
@@ -209,64 +243,79 @@ def read_gpx(source: bytes | str | Path) -> Imported:
         msg = "Berkas GPX kosong."
         raise InputFileError(msg)
     try:
+        root = check_xml(data, "Berkas GPX")
+    except InputFileError as exc:
+        msg = f"Berkas bukan GPX yang sah: {exc}"
+        raise InputFileError(msg) from None
+    if root != "gpx":
+        msg = f"Berkas bukan GPX yang sah: elemen akarnya <{root[:40]}>, bukan <gpx>."
+        raise InputFileError(msg)
+    try:
         gpx = gpxpy.parse(data.decode("utf-8-sig", errors="replace"))
     except gpxpy.gpx.GPXException as exc:
-        msg = f"Berkas bukan GPX yang sah: {exc}."
+        msg = f"Berkas bukan GPX yang sah: {str(exc)[:200]}."
+        raise InputFileError(msg) from None
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
+        msg = f"Berkas bukan GPX yang sah: {type(exc).__name__}."
         raise InputFileError(msg) from None
     lines: list[NamedLine] = []
     for number, track in enumerate(gpx.tracks, start=1):
         coords = [(p.longitude, p.latitude) for seg in track.segments for p in seg.points]
-        if len(coords) >= 2:
-            lines.append(NamedLine(track.name or f"Trek {number}", LineString(coords), "imported"))
+        line = _gpx_line(track.name or f"Trek {number}", coords)
+        if line is not None:
+            lines.append(line)
     for number, route in enumerate(gpx.routes, start=1):
         coords = [(p.longitude, p.latitude) for p in route.points]
-        if len(coords) >= 2:
-            lines.append(NamedLine(route.name or f"Rute {number}", LineString(coords), "imported"))
+        line = _gpx_line(route.name or f"Rute {number}", coords)
+        if line is not None:
+            lines.append(line)
     if not lines:
         msg = "Berkas GPX tidak berisi trek (trk) atau rute (rte) dengan dua titik atau lebih."
         raise InputFileError(msg)
     points = tuple(
-        NamedPoint(w.name or f"Titik {i}", w.longitude, w.latitude, w.type or "waypoint")
+        NamedPoint((w.name or f"Titik {i}")[:200], w.longitude, w.latitude, w.type or "waypoint")
         for i, w in enumerate(gpx.waypoints, start=1)
+        if _point_ok(w.longitude, w.latitude)
     )
     return Imported(tuple(lines), points)
 
 
-def read_features(source: bytes | str | Path, *, what: str = "berkas") -> gpd.GeoDataFrame:
-    """Features of a GeoJSON file in EPSG:4326, read by pyogrio.
-
-    Raises
-    ------
-    InputFileError
-        Empty, unreadable, or without any feature with a geometry.
-    """
+def _usable_features(source: bytes | str | Path, what: str) -> list[Feature]:
+    """Features of a GeoJSON file (json + shapely, never GDAL) that have a usable geometry."""
     data = _as_bytes(source)
     title = what[:1].upper() + what[1:]
     if not data.strip():
         msg = f"{title} kosong."
         raise InputFileError(msg)
-    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        msg = f"{title} bukan GeoJSON (harus diawali objek JSON '{{')."
+    features = parse_geojson(data, title, ROUTE_LIMITS)
+    usable = [
+        f for f in features if f.geometry is not None and not f.geometry.is_empty and not f.problem
+    ]
+    if not usable:
+        problems = [f"fitur {f.number}: {f.problem}" for f in features if f.problem][:3]
+        detail = f" ({'; '.join(problems)})" if problems else ""
+        msg = f"{title} tidak berisi fitur dengan geometri yang dapat dipakai{detail}."
         raise InputFileError(msg)
-    try:
-        frame = gpd.read_file(io.BytesIO(data), engine="pyogrio")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        msg = f"{title} bukan GeoJSON yang sah: {_short(exc)}."
-        raise InputFileError(msg) from None
-    if "geometry" not in frame or frame.geometry.isna().all() or frame.empty:
-        msg = f"{title} tidak berisi fitur dengan geometri."
-        raise InputFileError(msg)
-    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    if frame.crs is None:
-        frame = frame.set_crs(settings.crs_geographic)
-    return frame.to_crs(settings.crs_geographic)
+    return usable
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if "/vsimem/" in text or "not recognized" in text:
-        return "formatnya tidak dikenali"
-    return text.replace("Failed to read GeoJSON data; ", "")[:200]
+def read_features(source: bytes | str | Path, *, what: str = "berkas") -> gpd.GeoDataFrame:
+    """Features of a GeoJSON file in EPSG:4326, parsed with ``json`` and shapely.
+
+    The file is never handed to GDAL, so a file naming another file or an address (a VRT,
+    ``/vsicurl/``) is refused rather than followed. Features without a usable geometry are
+    left out.
+
+    Raises
+    ------
+    InputFileError
+        Empty, not GeoJSON, or without any feature with a usable geometry.
+    """
+    usable = _usable_features(source, what)
+    rows = [{k: v for k, v in f.properties.items() if k != "geometry"} for f in usable]
+    return gpd.GeoDataFrame(
+        rows, geometry=[f.geometry for f in usable], crs=settings.crs_geographic
+    )
 
 
 def read_geojson_lines(source: bytes | str | Path) -> Imported:
@@ -277,17 +326,18 @@ def read_geojson_lines(source: bytes | str | Path) -> Imported:
     InputFileError
         Unreadable, or without any line.
     """
-    frame = read_features(source, what="berkas rute")
-    name_col = next((c for c in ("name", "nama", "Name") if c in frame.columns), None)
+    features = _usable_features(source, "berkas rute")
     lines, points = [], []
-    for number, (idx, geom) in enumerate(frame.geometry.items(), start=1):
-        label = str(frame.at[idx, name_col]) if name_col else f"Garis {number}"
-        if geom.geom_type == "LineString" and len(geom.coords) >= 2:
+    for number, feature in enumerate(features, start=1):
+        props, geom = feature.properties, feature.geometry
+        name = next((props[c] for c in ("name", "nama", "Name") if props.get(c) is not None), None)
+        label = str(name)[:200] if name is not None else f"Garis {number}"
+        if geom.geom_type == "LineString" and geom.length > 0:
             lines.append(NamedLine(label, geom, "imported"))
         elif geom.geom_type == "MultiLineString":
             merged = shapely.line_merge(geom)
-            for part in _parts(merged) if merged.geom_type == "MultiLineString" else [merged]:
-                lines.append(NamedLine(label, part, "imported"))
+            parts = _parts(merged) if merged.geom_type == "MultiLineString" else [merged]
+            lines.extend(NamedLine(label, part, "imported") for part in parts if part.length > 0)
         elif geom.geom_type == "Point":
             points.append(NamedPoint(label, geom.x, geom.y))
     if not lines:
@@ -297,10 +347,15 @@ def read_geojson_lines(source: bytes | str | Path) -> Imported:
 
 
 def read_route(source: bytes | str | Path, filename: str = "") -> Imported:
-    """A GPX or GeoJSON route file, by its name's extension (GPX when the content says so)."""
+    """A GPX or GeoJSON route file, by its name's extension (by its first bytes without one)."""
     data = _as_bytes(source)
     name = filename or ("" if isinstance(source, bytes) else str(source))
-    if Path(name).suffix.lower() == ".gpx" or b"<gpx" in data[:1000].lower():
+    suffix = Path(name).suffix.lower()
+    if suffix == ".gpx":
+        return read_gpx(data)
+    if suffix in {".geojson", ".json"}:
+        return read_geojson_lines(data)
+    if b"<gpx" in data[:1000].lower():
         return read_gpx(data)
     return read_geojson_lines(data)
 
@@ -313,22 +368,11 @@ def read_closures(source: bytes | str | Path) -> list[Closure]:
     InputFileError
         Empty or malformed file, or no usable geometry.
     """
-    frame = read_features(source, what="berkas penutupan")
-    props = frame.drop(columns="geometry")
-    features = []
-    for (_, row), geom in zip(props.iterrows(), frame.geometry, strict=True):
-        properties = {k: (None if _missing(v) else v) for k, v in row.items()}
-        features.append(
-            {"type": "Feature", "properties": properties, "geometry": geom.__geo_interface__}
-        )
+    features = [
+        {"type": "Feature", "properties": f.properties, "geometry": f.geometry.__geo_interface__}
+        for f in _usable_features(source, "berkas penutupan")
+    ]
     return closures_from_features(features)
-
-
-def _missing(value: object) -> bool:
-    try:
-        return bool(value != value) or value is None  # NaN / NaT
-    except (TypeError, ValueError):
-        return False
 
 
 def write_text(path: str | Path, content: str | bytes) -> Path:

@@ -8,8 +8,7 @@ too far from a road, duplicate id, unknown risk tier or status, bad time, ...).
 
 from __future__ import annotations
 
-import csv
-import io
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ import shapely
 
 from geo import settings
 from geo._errors import InputFileError
+from geo._geojson import Feature, parse_geojson
+from geo._textfile import Limits, check_size, decode_text, read_csv_text, refuse_markup
 from geo.area import Area
 
 #: Local time of Kota Metro; a time without a zone in a file is read as WIB.
@@ -100,8 +101,33 @@ class ImportResult:
         return f"{len(self.valid)} baris diterima, {len(self.rejected)} ditolak."
 
 
-def read_table(source: str | Path | bytes, *, filename: str | None = None) -> pd.DataFrame:
+#: Limits of a TPS file (Kota Metro has about 600 TPS; a province a few tens of thousands).
+TPS_LIMITS = Limits(max_bytes=10_000_000, max_rows=50_000, max_columns=100, max_line_chars=10_000)
+
+#: Limits of a unit-position file (a day of fixes of a hundred units).
+POSITIONS_LIMITS = Limits(
+    max_bytes=20_000_000, max_rows=200_000, max_columns=100, max_line_chars=10_000
+)
+
+#: Hidden columns of ``read_table``: the row number to report and a problem found while reading.
+ROW_COLUMN = "__baris"
+PROBLEM_COLUMN = "__masalah"
+
+#: Most voters one TPS can have (the 2024 rules allow 300; room for special TPS).
+MAX_VOTERS = 10_000
+
+#: Times before this are refused (a typo such as year 1 or 0024).
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def read_table(
+    source: str | Path | bytes, *, filename: str | None = None, limits: Limits = TPS_LIMITS
+) -> pd.DataFrame:
     """Read a CSV or GeoJSON file into a frame of text columns (plus ``geometry`` for GeoJSON).
+
+    The file is parsed by Python's ``csv`` reader or by ``json`` and shapely, by the kind its
+    name gives (content starting with ``{`` when there is no name): never by GDAL, so nothing
+    inside a file can make the server open another file or an address.
 
     Parameters
     ----------
@@ -109,55 +135,103 @@ def read_table(source: str | Path | bytes, *, filename: str | None = None) -> pd
         A path, or the file's bytes (an upload).
     filename
         The file's name when ``source`` is bytes (its extension picks the reader).
+    limits
+        Bytes, rows, columns and line length allowed.
 
     Returns
     -------
     pandas.DataFrame
-        Column names lower-cased and stripped; GeoJSON keeps a ``geometry`` column.
+        Column names lower-cased and stripped; GeoJSON keeps a ``geometry`` column. Two hidden
+        columns: ``ROW_COLUMN`` (the row number to report) and ``PROBLEM_COLUMN`` (why a row
+        could not be read, empty when it could). ``frame.attrs["notes"]`` holds remarks.
 
     Raises
     ------
     InputFileError
-        If the file cannot be read as CSV or GeoJSON.
+        If the file cannot be read as CSV or GeoJSON, or is past a limit.
     """
-    name = filename or (str(source) if not isinstance(source, bytes) else "berkas")
-    data = source if isinstance(source, bytes) else _read_bytes(Path(source))
+    name = Path(filename or (str(source) if not isinstance(source, bytes) else "berkas")).name
+    data = source if isinstance(source, bytes) else _read_bytes(Path(source), limits)
+    check_size(data, name, limits)
     suffix = Path(name).suffix.lower()
-    text_start = data[:200].lstrip().lower()
-    is_json = suffix in {".geojson", ".json"} or text_start.startswith(b"{")
-    if is_json:
-        try:
-            frame = gpd.read_file(io.BytesIO(data))
-        except Exception as exc:  # pyogrio raises several types for a bad file
-            msg = f"{Path(name).name}: bukan GeoJSON yang sah ({_short(exc)})."
-            raise InputFileError(msg) from exc
-        frame = pd.DataFrame(frame)
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-        if not text.strip():
-            msg = f"{Path(name).name}: berkas kosong."
-            raise InputFileError(msg)
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=None,
-                engine="python",
-                dtype=str,
-                keep_default_na=False,
-                skipinitialspace=True,
-            )
-        except (pd.errors.ParserError, csv.Error) as exc:
-            msg = f"{Path(name).name}: bukan CSV yang sah ({_short(exc)})."
-            raise InputFileError(msg) from exc
-    frame.columns = [_norm_col(c) for c in frame.columns]
+    if suffix in {".geojson", ".json"} or (
+        suffix not in {".csv", ".txt", ".tsv"} and data[:200].lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    ):
+        return _geojson_frame(parse_geojson(data, name, limits), name, limits)
+    text = decode_text(data, name)
+    if not text.strip():
+        msg = f"{name}: berkas kosong."
+        raise InputFileError(msg)
+    refuse_markup(text, name, "CSV")
+    table = read_csv_text(text, name, limits)
+    columns = [_norm_col(c) for c in table.columns]
+    columns = [c if c not in (ROW_COLUMN, PROBLEM_COLUMN) else f"{c}_" for c in columns]
+    columns = _dedupe(columns)
+    width = len(columns)
+    body = [fields if fields else [""] * width for _, fields, _ in table.rows]
+    frame = pd.DataFrame(body, columns=columns, dtype=object)
+    frame[ROW_COLUMN] = [row for row, _, _ in table.rows]
+    frame[PROBLEM_COLUMN] = [problem for _, _, problem in table.rows]
+    notes = []
+    if table.blank:
+        notes.append(f"{table.blank} baris kosong dilewati.")
+    frame.attrs["notes"] = notes
     return frame
 
 
-def _read_bytes(path: Path) -> bytes:
+def _dedupe(columns: list[str]) -> list[str]:
+    out: list[str] = []
+    for col in columns:
+        name, k = col, 1
+        while name in out:
+            k += 1
+            name = f"{col}_{k}"
+        out.append(name)
+    return out
+
+
+def _geojson_frame(features: list[Feature], name: str, limits: Limits) -> pd.DataFrame:
+    keys: dict[str, None] = {}
+    for feature in features:
+        for key in feature.properties:
+            keys.setdefault(key, None)
+            if len(keys) > limits.max_columns:
+                msg = f"{name}: terlalu banyak atribut berbeda (batas {limits.max_columns})."
+                raise InputFileError(msg)
+    raw_keys = list(keys)
+    columns = _dedupe(
+        [c if c not in (ROW_COLUMN, PROBLEM_COLUMN, "geometry") else f"{c}_" for c in
+         (_norm_col(k) for k in raw_keys)]
+    )
+    rows = [[_cell(f.properties.get(k)) for k in raw_keys] for f in features]
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    frame["geometry"] = pd.Series([f.geometry for f in features], dtype=object)
+    frame[ROW_COLUMN] = [f.number for f in features]
+    frame[PROBLEM_COLUMN] = [f.problem for f in features]
+    frame.attrs["notes"] = []
+    return frame
+
+
+def _cell(value: object) -> object:
+    """A property value as the CSV reader would give it (text), numbers kept as numbers."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value).lower()
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)[:1000]
+
+
+def _read_bytes(path: Path, limits: Limits) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            msg = (
+                f"{path.name}: berkas terlalu besar ({size / 1_000_000:.0f} MB; batas "
+                f"{limits.max_bytes / 1_000_000:.0f} MB). Pecah menjadi beberapa berkas."
+            )
+            raise InputFileError(msg)
         return path.read_bytes()
     except OSError as exc:
         msg = f"Berkas {path} tidak dapat dibaca: {exc.strerror or exc}."
@@ -200,87 +274,148 @@ def _number(value: object) -> float | None:
     return out if np.isfinite(out) else None
 
 
+def _column(frame: pd.DataFrame, col: str | None) -> list[object]:
+    """A column as a plain list (fast row access), empty strings when absent."""
+    if col is None:
+        return [""] * len(frame)
+    return frame[col].tolist()
+
+
+def _row_numbers(frame: pd.DataFrame) -> list[int]:
+    if ROW_COLUMN in frame.columns:
+        return [int(v) for v in frame[ROW_COLUMN].tolist()]
+    return list(range(1, len(frame) + 1))
+
+
+def _read_problems(frame: pd.DataFrame) -> list[str]:
+    if PROBLEM_COLUMN in frame.columns:
+        return [str(v or "") for v in frame[PROBLEM_COLUMN].tolist()]
+    return [""] * len(frame)
+
+
+def _range_problem(lon: float, lat: float) -> str:
+    if not (np.isfinite(lon) and np.isfinite(lat)):
+        return "koordinat bukan angka terhingga (NaN/tak hingga)"
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        hint = "; lintang dan bujur tertukar?" if -90 <= lon <= 90 else ""
+        return f"koordinat di luar rentang bujur/lintang ({lat}, {lon}){hint}"
+    return ""
+
+
 def _coords(frame: pd.DataFrame) -> tuple[list[float | None], list[float | None], list[str]]:
     """Longitude, latitude and a per-row problem from a geometry or lon/lat columns."""
     lon_col, lat_col = _find(frame, "lon"), _find(frame, "lat")
+    raw_lons, raw_lats = _column(frame, lon_col), _column(frame, lat_col)
+    geoms = frame["geometry"].tolist() if "geometry" in frame.columns else [None] * len(frame)
     lons: list[float | None] = []
     lats: list[float | None] = []
     problems: list[str] = []
-    has_geom = "geometry" in frame.columns
-    for i in range(len(frame)):
-        geom = frame["geometry"].iat[i] if has_geom else None
+    for read_problem, geom, raw_lon, raw_lat in zip(
+        _read_problems(frame), geoms, raw_lons, raw_lats, strict=True
+    ):
+        lon: float | None
+        lat: float | None
+        if read_problem:
+            lons.append(None)
+            lats.append(None)
+            problems.append(read_problem)
+            continue
         if geom is not None and not (isinstance(geom, float) and np.isnan(geom)):
             if not isinstance(geom, shapely.Point) or geom.is_empty:
                 lons.append(None)
                 lats.append(None)
                 problems.append(f"geometri bukan titik ({getattr(geom, 'geom_type', '?')})")
                 continue
-            lons.append(float(geom.x))
-            lats.append(float(geom.y))
-            problems.append("")
-            continue
-        raw_lon = frame[lon_col].iat[i] if lon_col else None
-        raw_lat = frame[lat_col].iat[i] if lat_col else None
-        lon, lat = _number(raw_lon), _number(raw_lat)
-        if lon is None or lat is None:
-            missing = not _text(raw_lon) or not _text(raw_lat)
-            problems.append(
-                "koordinat kosong"
-                if missing
-                else f"koordinat bukan angka ({raw_lat!r}, {raw_lon!r})"
-            )
-        elif not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            hint = "; lintang dan bujur tertukar?" if -90 <= lon <= 90 else ""
-            problems.append(f"koordinat di luar rentang bujur/lintang ({lat}, {lon}){hint}")
+            lon, lat = float(geom.x), float(geom.y)
+            problems.append(_range_problem(lon, lat))
         else:
-            problems.append("")
+            lon, lat = _number(raw_lon), _number(raw_lat)
+            if lon is None or lat is None:
+                missing = not _text(raw_lon) or not _text(raw_lat)
+                problems.append(
+                    "koordinat kosong"
+                    if missing
+                    else f"koordinat bukan angka ({_text(raw_lat)[:40]!r}, {_text(raw_lon)[:40]!r})"
+                )
+            else:
+                problems.append(_range_problem(lon, lat))
         lons.append(lon)
         lats.append(lat)
     return lons, lats, problems
 
 
 def _place_checks(
-    area: Area, lons: list[float | None], lats: list[float | None], problems: list[str]
+    area: Area,
+    lons: list[float | None],
+    lats: list[float | None],
+    problems: list[str],
+    *,
+    kelurahan_wanted: bool = True,
 ) -> tuple[list[str], list[str], list[float]]:
-    """Per row: a place problem (outside the area, far from roads), kelurahan, road distance."""
+    """Per row: a place problem (outside the area, far from roads), kelurahan, road distance.
+
+    Only rows without a problem are measured; each keeps its own distance (results are matched
+    by row, never by position in a shortened list).
+    """
     n = len(lons)
-    ok = np.array([p == "" for p in problems], dtype=bool)
     out = list(problems)
     kelurahan = [""] * n
     road_m = [float("nan")] * n
-    if not ok.any():
+    idx = np.array([i for i in range(n) if not problems[i]], dtype=np.int64)
+    if len(idx) == 0:
         return out, kelurahan, road_m
-    idx = np.flatnonzero(ok)
-    pts = gpd.GeoSeries(
-        shapely.points([lons[i] for i in idx], [lats[i] for i in idx]),
-        crs=settings.crs_geographic,
+    xs = np.array([lons[i] for i in idx], dtype=float)
+    ys = np.array([lats[i] for i in idx], dtype=float)
+    metric = gpd.GeoSeries(shapely.points(xs, ys), crs=settings.crs_geographic).to_crs(
+        area.crs_metric
     )
-    metric = pts.to_crs(area.crs_metric)
+    mx, my = shapely.get_x(metric.values), shapely.get_y(metric.values)
+    finite = np.isfinite(mx) & np.isfinite(my)
     outline = area.kota.to_crs(area.crs_metric).union_all()
-    inside = metric.distance(outline).to_numpy() <= AREA_TOLERANCE_M
-    can_swap = np.array([abs(lons[i]) <= 90 for i in idx], dtype=bool)  # type: ignore[arg-type]
+    shapely.prepare(outline)
+    inside = np.zeros(len(idx), dtype=bool)
+    inside[finite] = shapely.contains_xy(outline, mx[finite], my[finite])
+    near = finite & ~inside
+    if near.any():
+        inside[near] = shapely.distance(outline, metric.values[near]) <= AREA_TOLERANCE_M
     swapped_inside = np.zeros(len(idx), dtype=bool)
+    can_swap = ~inside & (np.abs(xs) <= 90)
     if can_swap.any():
         swapped = gpd.GeoSeries(
-            shapely.points([lats[i] for i in idx[can_swap]], [lons[i] for i in idx[can_swap]]),
-            crs=settings.crs_geographic,
+            shapely.points(ys[can_swap], xs[can_swap]), crs=settings.crs_geographic
+        ).to_crs(area.crs_metric)
+        sx, sy = shapely.get_x(swapped.values), shapely.get_y(swapped.values)
+        ok = np.isfinite(sx) & np.isfinite(sy)
+        hits = np.zeros(len(sx), dtype=bool)
+        hits[ok] = shapely.distance(outline, swapped.values[ok]) <= AREA_TOLERANCE_M
+        swapped_inside[can_swap] = hits
+    dist = np.full(len(idx), np.nan)
+    if inside.any():
+        (query_at, _), found = area.edges_metric.sindex.nearest(
+            metric.values[inside], return_all=False, return_distance=True
         )
-        swapped_inside[can_swap] = (
-            swapped.to_crs(area.crs_metric).distance(outline).to_numpy() <= AREA_TOLERANCE_M
+        inside_at = np.flatnonzero(inside)
+        dist[inside_at[query_at]] = found
+    kel_names = [""] * len(idx)
+    if kelurahan_wanted and inside.any():
+        kel = area.kelurahan.to_crs(area.crs_metric)[["nama", "geometry"]]
+        points = gpd.GeoDataFrame(
+            geometry=gpd.GeoSeries(metric.values[inside], crs=area.crs_metric).reset_index(
+                drop=True
+            )
         )
-    edges = area.edges_metric
-    _, dist = edges.sindex.nearest(metric, return_all=False, return_distance=True)
-    kel = area.kelurahan.to_crs(area.crs_metric)[["nama", "geometry"]]
-    joined = gpd.sjoin_nearest(
-        gpd.GeoDataFrame(geometry=metric.reset_index(drop=True)), kel, how="left"
-    )
-    joined = joined[~joined.index.duplicated(keep="first")]
+        joined = gpd.sjoin_nearest(points, kel, how="left")
+        joined = joined[~joined.index.duplicated(keep="first")].sort_index()
+        for k, j in enumerate(np.flatnonzero(inside)):
+            kel_names[j] = str(joined["nama"].iat[k])
     for j, i in enumerate(idx):
         road_m[i] = float(dist[j])
-        kelurahan[i] = str(joined["nama"].iat[j]) if inside[j] else ""
+        kelurahan[i] = kel_names[j]
         if not inside[j]:
             hint = "; lintang dan bujur tertukar?" if swapped_inside[j] else ""
             out[i] = f"di luar wilayah {area.title} ({lats[i]:.5f}, {lons[i]:.5f}){hint}"
+        elif not np.isfinite(dist[j]):
+            out[i] = "jarak ke jalan tidak dapat diukur"
         elif dist[j] > settings.max_snap_distance_m:
             out[i] = (
                 f"berjarak {dist[j]:.0f} m dari jalan terdekat "
@@ -363,15 +498,25 @@ def validate_tps(
         _find(frame, "voters"),
     )
     lons, lats, problems = _coords(frame)
+    read_problems = _read_problems(frame)
     problems, kelurahan, road_m = _place_checks(area, lons, lats, problems)
     existing = {str(c) for c in existing_codes}
     seen: dict[str, int] = {}
-    valid, rejected, notes = [], [], []
+    valid, rejected = [], []
+    notes = list(frame.attrs.get("notes", []))
     mismatched = 0
-    for i in range(len(frame)):
-        row_no = i + 1
+    codes, risks = _column(frame, code_col), _column(frame, risk_col)
+    voters_raw, kels, names = (
+        _column(frame, voters_col),
+        _column(frame, kel_col),
+        _column(frame, name_col),
+    )
+    for i, row_no in enumerate(_row_numbers(frame)):
+        code = _text(codes[i])[:100]
+        if read_problems[i]:
+            rejected.append((row_no, code, read_problems[i]))
+            continue
         reasons = []
-        code = _text(frame[code_col].iat[i])
         if not code:
             reasons.append("kode TPS kosong")
         elif code in seen:
@@ -380,18 +525,23 @@ def validate_tps(
             reasons.append("kode TPS sudah tersimpan (data lama tidak ditimpa)")
         if code and code not in seen:
             seen[code] = row_no
-        risk_raw = frame[risk_col].iat[i]
+        risk_raw = risks[i]
         risk = parse_risk(risk_raw)
         if risk is None:
             reasons.append(
-                f"kerawanan tidak dikenal ({_text(risk_raw)!r}; pilihan: kurang rawan, rawan, "
-                "sangat rawan, khusus)"
+                f"kerawanan tidak dikenal ({_text(risk_raw)[:40]!r}; pilihan: kurang rawan, "
+                "rawan, sangat rawan, khusus)"
             )
         voters = 0
-        if voters_col is not None and _text(frame[voters_col].iat[i]):
-            number = _number(frame[voters_col].iat[i])
+        if _text(voters_raw[i]):
+            number = _number(voters_raw[i])
             if number is None or number < 0 or number != int(number):
-                reasons.append(f"jumlah pemilih tidak sah ({_text(frame[voters_col].iat[i])!r})")
+                reasons.append(f"jumlah pemilih tidak sah ({_text(voters_raw[i])[:40]!r})")
+            elif number > MAX_VOTERS:
+                reasons.append(
+                    f"jumlah pemilih {_text(voters_raw[i])[:40]} tidak masuk akal "
+                    f"(batas {MAX_VOTERS} per TPS)"
+                )
             else:
                 voters = int(number)
         if problems[i]:
@@ -399,10 +549,10 @@ def validate_tps(
         if reasons:
             rejected.append((row_no, code, "; ".join(reasons)))
             continue
-        given_kel = _text(frame[kel_col].iat[i]) if kel_col else ""
+        given_kel = _text(kels[i])[:200]
         if given_kel and given_kel.lower() != kelurahan[i].lower():
             mismatched += 1
-        name = _text(frame[name_col].iat[i]) if name_col else ""
+        name = _text(names[i])[:200]
         valid.append(
             {
                 "code": code,
@@ -427,19 +577,28 @@ def validate_tps(
 
 
 def _parse_time(value: object, now: datetime) -> tuple[datetime | None, str]:
-    text = _text(value)
+    text = _text(value)[:60]
     if not text:
         return None, "waktu kosong"
+    bad = f"waktu tidak sah ({text!r}; contoh: 2024-11-20T08:30:00+07:00)"
     try:
-        stamp = pd.Timestamp(text)
-    except (ValueError, TypeError):
-        return None, f"waktu tidak sah ({text!r}; contoh: 2024-11-20T08:30:00+07:00)"
-    if pd.isna(stamp):
-        return None, f"waktu tidak sah ({text!r})"
-    moment = stamp.to_pydatetime()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LOCAL_TZ)
-    moment = moment.astimezone(UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            stamp = pd.Timestamp(text)
+        except (ValueError, TypeError, OverflowError):
+            return None, bad
+        if pd.isna(stamp):
+            return None, bad
+        moment = stamp.to_pydatetime()
+    try:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=LOCAL_TZ)
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None, f"waktu di luar rentang ({text})"
+    if moment < EARLIEST_TIME:
+        return None, f"waktu terlalu lama ({text}; paling awal tahun {EARLIEST_TIME.year})"
     if moment > now + FUTURE_TOLERANCE:
         return None, f"waktu di masa depan ({text})"
     return moment, ""
@@ -482,30 +641,38 @@ def validate_positions(
         _find(frame, "time"),
         _find(frame, "status"),
     )
-    notes = []
+    notes = list(frame.attrs.get("notes", []))
     if time_col is None:
         notes.append("Kolom waktu tidak ada; semua posisi dicatat pada waktu unggah.")
     lons, lats, problems = _coords(frame)
-    problems, _, road_m = _place_checks(area, lons, lats, problems)
+    read_problems = _read_problems(frame)
+    problems, _, road_m = _place_checks(area, lons, lats, problems, kelurahan_wanted=False)
     seen: dict[tuple[str, str], int] = {}
     valid, rejected = [], []
-    for i in range(len(frame)):
-        row_no = i + 1
+    units, times, statuses = (
+        _column(frame, unit_col),
+        _column(frame, time_col),
+        _column(frame, status_col),
+    )
+    for i, row_no in enumerate(_row_numbers(frame)):
+        unit = _text(units[i])[:100]
+        if read_problems[i]:
+            rejected.append((row_no, unit, read_problems[i]))
+            continue
         reasons = []
-        unit = _text(frame[unit_col].iat[i])
         if not unit:
             reasons.append("kode unit kosong")
         moment: datetime | None = ref
         if time_col is not None:
-            moment, problem = _parse_time(frame[time_col].iat[i], ref)
+            moment, problem = _parse_time(times[i], ref)
             if problem:
                 reasons.append(problem)
-        status_raw = frame[status_col].iat[i] if status_col else ""
+        status_raw = statuses[i]
         status = parse_status(status_raw)
         if status is None:
             reasons.append(
-                f"status tidak dikenal ({_text(status_raw)!r}; pilihan: tersedia, bertugas, "
-                "istirahat)"
+                f"status tidak dikenal ({_text(status_raw)[:40]!r}; pilihan: tersedia, "
+                "bertugas, istirahat)"
             )
         if unit and moment is not None:
             key = (unit, moment.isoformat())
@@ -541,7 +708,7 @@ def read_tps(
 ) -> ImportResult:
     """Read and check a TPS file (CSV or GeoJSON). See ``validate_tps``."""
     name = _display_name(source, filename)
-    frame = read_table(source, filename=filename)
+    frame = read_table(source, filename=filename, limits=TPS_LIMITS)
     return validate_tps(area, frame, existing_codes=existing_codes, filename=name)
 
 
@@ -554,7 +721,7 @@ def read_positions(
 ) -> ImportResult:
     """Read and check a unit-position file (CSV or GeoJSON). See ``validate_positions``."""
     name = _display_name(source, filename)
-    frame = read_table(source, filename=filename)
+    frame = read_table(source, filename=filename, limits=POSITIONS_LIMITS)
     return validate_positions(area, frame, now=now, filename=name)
 
 

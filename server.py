@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-routes: list = []
+from feeds import http as feeds_http
 
-app = st.App("app.py", routes=routes)
+routes: list = [*feeds_http.routes]
+
+app = st.App("app.py", routes=routes, lifespan=feeds_http.lifespan)

@@ -135,6 +135,42 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE operations ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
     ALTER TABLE units ADD COLUMN bko INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3: live positions from field devices (plan/devices.py, feeds/): devices registered to
+    #    units (argon2 hash of the OwnTracks password), refused reports counted per device and
+    #    reason, and the report's own fields on positions (speed m/s, heading, battery %,
+    #    accuracy m, altitude m, received); one report per device and time
+    """
+    CREATE TABLE devices (
+        id INTEGER PRIMARY KEY,
+        device_id TEXT NOT NULL UNIQUE,
+        unit_ref INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+        secret_hash TEXT,
+        label TEXT NOT NULL DEFAULT '',
+        simulated INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE feed_refusals (
+        device_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        protocol TEXT NOT NULL DEFAULT '',
+        count INTEGER NOT NULL DEFAULT 0,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (device_id, reason)
+    );
+    ALTER TABLE positions ADD COLUMN device_id TEXT;
+    ALTER TABLE positions ADD COLUMN speed REAL;
+    ALTER TABLE positions ADD COLUMN heading REAL;
+    ALTER TABLE positions ADD COLUMN battery REAL;
+    ALTER TABLE positions ADD COLUMN accuracy REAL;
+    ALTER TABLE positions ADD COLUMN altitude REAL;
+    ALTER TABLE positions ADD COLUMN received TEXT;
+    CREATE UNIQUE INDEX positions_device_time ON positions (device_id, time)
+        WHERE device_id IS NOT NULL;
+    CREATE INDEX positions_time ON positions (operation_id, time);
+    """,
 )
 
 _LOCKS: dict[Path, threading.Lock] = {}

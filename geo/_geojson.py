@@ -8,6 +8,7 @@ a broken feature carries a reason and the others are kept.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,9 @@ def _geometry(raw: object) -> tuple[BaseGeometry | None, str]:
         kind = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
         return None, f"geometri tidak dikenal ({str(kind)[:40]!r})"
     try:
-        geom = shape(raw)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # NaN coordinates: refused below
+            geom = shape(raw)
     except shapely.errors.GEOSException as exc:
         if "0 or >1" in str(exc):
             return None, "garis dengan kurang dari dua titik"

@@ -174,7 +174,8 @@ class CsvTable:
         Header names (as written, made unique).
     rows
         ``(row number, fields, problem)``: row number is the file line minus the header line
-        (so the file line is ``row + header line``); a row with a problem has no fields.
+        (so the file line is ``row + header line``); a row with a problem is not to be used
+        (an over-long line has no fields).
     separator
         The separator found.
     blank
@@ -272,7 +273,7 @@ def read_csv_text(text: str, name: str, limits: Limits) -> CsvTable:
                     rows.append(
                         (
                             row_no,
-                            [],
+                            [f.strip() for f in fields[:width]],
                             f"{len(fields)} kolom, judul berkas {width} kolom (pemisah "
                             f"{_SEPARATOR_NAMES[separator]}; ada pemisah di dalam nilai?)",
                         )

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
 import defusedxml
 import defusedxml.ElementTree
 
 from geo._errors import InputFileError
+
+
+def _open(source: bytes | str | Path) -> BinaryIO:
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    return Path(source).open("rb")
 
 
 def check_xml(source: bytes | str | Path, name: str) -> str:
@@ -36,10 +43,9 @@ def check_xml(source: bytes | str | Path, name: str) -> str:
     InputFileError
         If the file is not well-formed XML, or declares a DTD, entities or external references.
     """
-    stream = io.BytesIO(source) if isinstance(source, bytes) else Path(source).open("rb")
     root = ""
     try:
-        with stream:
+        with _open(source) as stream:
             events = defusedxml.ElementTree.iterparse(
                 stream, events=("start", "end"), forbid_dtd=True
             )

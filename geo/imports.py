@@ -586,11 +586,13 @@ def _parse_time(value: object, now: datetime) -> tuple[datetime | None, str]:
     except ValueError:
         try:
             stamp = pd.Timestamp(text)
+            if pd.isna(stamp):
+                return None, bad
+            moment = stamp.to_pydatetime()
         except (ValueError, TypeError, OverflowError):
             return None, bad
-        if pd.isna(stamp):
-            return None, bad
-        moment = stamp.to_pydatetime()
+    if moment.year < EARLIEST_TIME.year:
+        return None, f"waktu terlalu lama ({text}; paling awal tahun {EARLIEST_TIME.year})"
     try:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=LOCAL_TZ)

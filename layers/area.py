@@ -8,7 +8,7 @@ import folium
 import geopandas as gpd
 from folium.plugins import BeautifyIcon
 
-from layers.style import CATEGORY_STYLE, THEMES, Theme, road_style
+from style import CATEGORY_STYLE, THEMES, Theme, road_style
 
 
 def _label_icon(

@@ -17,7 +17,7 @@ from layers.assets import use_local_assets
 from layers.legend import attribution as attribution_element
 from layers.legend import tile_error_notice
 from layers.minimap import VectorMiniMap
-from layers.style import CATEGORY_STYLE, THEMES, road_style
+from style import CATEGORY_STYLE, THEMES, road_style
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"

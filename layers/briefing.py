@@ -15,7 +15,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from layers.legend import MapHtml
-from layers.style import PATROL_COLOURS, ROUTE_COLOURS, THEMES
+from style import PATROL_COLOURS, ROUTE_COLOURS, THEMES
 
 
 def info_panel(

@@ -17,12 +17,7 @@ import pandas as pd
 import shapely
 
 from layers.legend import legend
-from layers.style import OKABE_ITO, THEMES
-
-#: Time-band colours, soonest first (viridis stops: readable for colour-blind viewers and on a
-#: projector); roads beyond the last cutoff are drawn grey and dashed.
-BAND_COLOURS: tuple[str, ...] = ("#1a9850", "#2c7fb8", "#7b3294", "#e08214", "#b2182b")
-BEYOND_COLOUR = "#9e9e9e"
+from style import BEYOND_COLOUR, OKABE_ITO, POST_COLOUR, THEMES, band_colour
 
 #: Colours of the areas of responsibility (Paul Tol's muted scheme), one per source, cycling.
 AOR_COLOURS: tuple[str, ...] = (
@@ -32,18 +27,10 @@ AOR_COLOURS: tuple[str, ...] = (
 
 GAP_COLOUR = OKABE_ITO["vermillion"]
 COVERED_COLOUR = OKABE_ITO["green"]
-POST_COLOUR = "#0b2a5b"
 UNIT_COLOUR = OKABE_ITO["blue"]
 STALE_COLOUR = "#9e9e9e"
 SUGGESTED_COLOUR = OKABE_ITO["orange"]
 INCIDENT_COLOUR = "#d00000"
-
-
-def band_colour(band: int, n_cutoffs: int) -> str:
-    """Colour of a time band (``n_cutoffs`` = beyond)."""
-    if band >= n_cutoffs:
-        return BEYOND_COLOUR
-    return BAND_COLOURS[min(band, len(BAND_COLOURS) - 1)]
 
 
 def _esc(value: object) -> str:

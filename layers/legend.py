@@ -8,7 +8,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from layers.style import THEMES
+from style import THEMES
 
 
 class MapHtml(MacroElement):

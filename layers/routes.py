@@ -20,7 +20,7 @@ from geo.patrol import PatrolRoute
 from geo.routing import Closure, Route, RoutePlan
 from geo.snapline import SnappedLine
 from layers.antpath import AntPath
-from layers.style import OKABE_ITO, THEMES
+from style import OKABE_ITO, THEMES
 
 #: Colours of the waypoint markers.
 WAYPOINT_COLORS = {"origin": "#1a9850", "via": "#fdae61", "destination": "#d73027"}

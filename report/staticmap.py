@@ -26,20 +26,22 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.area import Area
-from layers.style import OKABE_ITO, PATROL_COLOURS, ROAD_STYLE, ROUTE_COLOURS
+from style import (
+    OKABE_ITO,
+    PATROL_COLOURS,
+    POST_COLOUR,
+    ROAD_STYLE,
+    ROUTE_COLOURS,
+    band_colour,
+)
 
 #: Security marking printed on every page and slide.
 MARKING = "TERBATAS"
 MARKING_COLOUR = "#b00000"
 
-#: Colours of coverage time bands, soonest first, as on the app's map (``layers.coverage``:
-#: a test keeps the two equal); roads beyond the last cutoff are grey and dashed.
-BAND_COLOURS: tuple[str, ...] = ("#1a9850", "#2c7fb8", "#7b3294", "#e08214", "#b2182b")
-BEYOND_COLOUR = "#9e9e9e"
-
 #: Post kind -> (marker, colour).
 POST_STYLE: dict[str, tuple[str, str]] = {
-    "polres": ("s", "#0b2a5b"),
+    "polres": ("s", POST_COLOUR),
     "polsek": ("s", OKABE_ITO["blue"]),
     "pos_pengamanan": ("D", OKABE_ITO["green"]),
     "pos_pengaturan": ("D", OKABE_ITO["orange"]),
@@ -520,13 +522,6 @@ _ROAD_LABELS: dict[str, str] = {
     "residential": "Jalan lain",
     "other": "Jalan lain",
 }
-
-
-def band_colour(band: int, n_cutoffs: int) -> str:
-    """Colour of a time band (``n_cutoffs`` = beyond the last cutoff)."""
-    if band >= n_cutoffs:
-        return BEYOND_COLOUR
-    return BAND_COLOURS[min(band, len(BAND_COLOURS) - 1)]
 
 
 def set_road_labels(labels: dict[str, str]) -> None:

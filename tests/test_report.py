@@ -14,6 +14,7 @@ import pytest
 from matplotlib import image as mpimg
 from matplotlib.figure import Figure
 
+import style
 from geo.area import Area
 from geo.network import compile_network
 from geo.routing import plan_route
@@ -141,10 +142,10 @@ def test_personnel_and_gap_pages(briefing: Briefing, pages: list[str]) -> None:
 def test_maps_are_drawn(pack: PackResult) -> None:
     coverage_png = pack.pngs[2]
     # roads covered within 5 minutes, in the first band colour, are a large part of the page
-    assert _pixels_of(coverage_png, sm.BAND_COLOURS[0]) > 20_000
+    assert _pixels_of(coverage_png, style.BAND_COLOURS[0]) > 20_000
     escort_png = pack.pngs[3]
     assert _pixels_of(escort_png, sm.ROUTE_COLOURS[0]) > 3_000  # the main route
-    assert _pixels_of(escort_png, sm.BAND_COLOURS[0]) < 100  # no coverage bands there
+    assert _pixels_of(escort_png, style.BAND_COLOURS[0]) < 100  # no coverage bands there
     # settlements of the basemap
     assert _pixels_of(pack.pngs[0], "#efe6d2", tol=0.02) > 20_000
 
@@ -182,9 +183,10 @@ def test_static_map_furniture() -> None:
     assert sm.nice_length(340) == 250
     x0, y0, x1, y1 = sm.fit_extent((0, 0, 1000, 500), 1.0)
     assert x1 - x0 == pytest.approx(y1 - y0)
-    from layers.coverage import BAND_COLOURS, BEYOND_COLOUR
+    # the pack and the app's map colour time bands with one function of the shared styles
+    from layers import coverage as lc
 
-    assert sm.BAND_COLOURS == BAND_COLOURS and sm.BEYOND_COLOUR == BEYOND_COLOUR
+    assert sm.band_colour is lc.band_colour is style.band_colour
 
 
 def test_scale_bar_is_true_in_metres(area: Area) -> None:

@@ -15,11 +15,11 @@ from i18n import t
 from layers import briefing as lb
 from layers import coverage as lc
 from layers.legend import legend, north_arrow, title_block
-from layers.style import OKABE_ITO
 from plan.operation import ensure_default_operation, get_operation, posts_frame
 from plan.store import Store
 from report.briefing import Briefing, build_briefing
 from report.schedule import load_schedule, state_at
+from style import OKABE_ITO
 from views import state
 
 THEME = "projector"

@@ -23,8 +23,8 @@ from geo.network import CompiledNetwork, compile_network
 from geo.osm import graph_from_polygon_online
 from i18n import t
 from layers.base import MapText, base_map
-from layers.style import CATEGORY_STYLE
 from plan.store import Store
+from style import CATEGORY_STYLE
 
 log = logging.getLogger("peta")
 

@@ -1,6 +1,8 @@
-"""Colours, icons and line weights of the map, per theme (light, dark, projector).
+"""Shared styles: colours, icons and line weights of the map, the projector and the printed pack.
 
-The palette is colour-blind safe (Okabe-Ito and Paul Tol's qualitative sets) so a projector in
+One module below both ``layers`` (folium) and ``report`` (matplotlib), so that a route, a time
+band or a post has the same colour on the screen, the projector and paper. It imports nothing of
+ours. The palette is colour-blind safe (Okabe-Ito and Paul Tol's qualitative sets) so a projector in
 a bright hall and a reader with a colour-vision deficiency can still tell layers apart.
 """
 
@@ -38,9 +40,17 @@ PATROL_COLOURS: tuple[str, ...] = (
     OKABE_ITO["blue"],
 )
 
+#: Colours of coverage time bands, soonest first (readable for colour-blind viewers and on a
+#: projector); roads beyond the last cutoff are drawn grey and dashed.
+BAND_COLOURS: tuple[str, ...] = ("#1a9850", "#2c7fb8", "#7b3294", "#e08214", "#b2182b")
+BEYOND_COLOUR = "#9e9e9e"
+
+#: Colour of the police headquarters and its posts (map markers, pack symbols).
+POST_COLOUR = "#0b2a5b"
+
 #: Place category -> (Font Awesome icon, colour, shown by default).
 CATEGORY_STYLE: dict[str, tuple[str, str, bool]] = {
-    "police_hq": ("shield-halved", "#0b2a5b", True),
+    "police_hq": ("shield-halved", POST_COLOUR, True),
     "police_sector": ("shield-halved", OKABE_ITO["blue"], True),
     "election_office": ("check-to-slot", OKABE_ITO["purple"], True),
     "venue": ("flag", OKABE_ITO["vermillion"], True),
@@ -97,3 +107,10 @@ def road_style(highway: str, theme: Theme) -> tuple[str, float]:
     """Colour and weight of a road class in a theme."""
     colour, weight = ROAD_STYLE.get(highway, ROAD_STYLE["other"])
     return colour, weight * theme.weight_scale
+
+
+def band_colour(band: int, n_cutoffs: int) -> str:
+    """Colour of a time band (``n_cutoffs`` = beyond the last cutoff)."""
+    if band >= n_cutoffs:
+        return BEYOND_COLOUR
+    return BAND_COLOURS[min(band, len(BAND_COLOURS) - 1)]

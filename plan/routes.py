@@ -137,8 +137,13 @@ def save_route_plan(
     request: dict[str, Any],
     result: dict[str, Any],
     depart: str | None = None,
+    note: str = "",
+    action: str = "route_plan.save",
 ) -> int:
     """Save a route plan, replacing one of the same name in the operation.
+
+    The plan saved before stays as a version (``list_plan_versions``): every save adds one,
+    numbered from 1, with who saved it and when.
 
     Returns
     -------
@@ -160,6 +165,8 @@ def save_route_plan(
     req_text = json.dumps(request, ensure_ascii=False, default=str)
     res_text = json.dumps(result, ensure_ascii=False, default=str)
 
+    actor = store.user.name
+
     def change(conn: sqlite3.Connection) -> int:
         _touch(conn, operation_id)
         stamp = now_iso()
@@ -175,9 +182,17 @@ def save_route_plan(
             "SELECT id FROM route_plans WHERE operation_id = ? AND name = ?",
             (operation_id, name),
         ).fetchone()
+        conn.execute(
+            "INSERT INTO route_plan_versions (operation_id, name, version, kind, profile, "
+            "depart, request, result, saved, actor, note) VALUES (?, ?, (SELECT "
+            "COALESCE(MAX(version), 0) + 1 FROM route_plan_versions WHERE operation_id = ? "
+            "AND name = ?), ?, ?, ?, ?, ?, ?, ?, ?)",
+            (operation_id, name, operation_id, name, kind, profile, depart, req_text, res_text,
+             stamp, actor, note),
+        )  # fmt: skip
         return int(row[0])
 
-    return store.write(change, action="route_plan.save", detail=f"{kind}: {name}")
+    return store.write(change, action=action, detail=f"{kind}: {name}")
 
 
 def _row_plan(row: sqlite3.Row) -> SavedRoutePlan:
@@ -240,6 +255,129 @@ def delete_route_plan(store: Store, operation_id: int, name: str) -> bool:
         return cur.rowcount > 0
 
     return store.write(change, action="route_plan.delete", detail=name)
+
+
+# --------------------------------------------------------------------------- versions
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One saved version of a route plan (every save keeps one)."""
+
+    version: int
+    name: str
+    kind: str
+    profile: str
+    depart: str | None
+    request: dict[str, Any]
+    result: dict[str, Any]
+    saved: str
+    actor: str
+    note: str = ""
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        """What a reader compares: stops, closures, departure, length and time of each route."""
+        main = self.result.get("main") or {}
+        stops = self.request.get("waypoints") or self.request.get("stops") or []
+        out: dict[str, Any] = {
+            "profile": self.profile,
+            "depart": self.depart or "",
+            "stops": " → ".join(str(w.get("label", "")) for w in stops),
+            "closures": ", ".join(
+                str((f.get("properties") or {}).get("name", ""))
+                for f in self.request.get("closures") or []
+            ),
+            "main_km": round(float(main.get("length_m", 0)) / 1000, 2),
+            "main_min": round(float(main.get("duration_s", main.get("travel_time_s", 0))) / 60, 1),
+            "alternatives": len(self.result.get("alternatives") or []),
+        }
+        for i, alt in enumerate(self.result.get("alternatives") or [], start=1):
+            out[f"alt{i}_km"] = round(float(alt.get("length_m", 0)) / 1000, 2)
+            out[f"alt{i}_min"] = round(float(alt.get("travel_time_s", 0)) / 60, 1)
+        return out
+
+
+def _row_version(row: sqlite3.Row) -> PlanVersion:
+    return PlanVersion(
+        version=row["version"],
+        name=row["name"],
+        kind=row["kind"],
+        profile=row["profile"],
+        depart=row["depart"],
+        request=json.loads(row["request"]),
+        result=json.loads(row["result"]),
+        saved=row["saved"],
+        actor=row["actor"],
+        note=row["note"],
+    )
+
+
+def list_plan_versions(store: Store, operation_id: int, name: str) -> list[PlanVersion]:
+    """Every saved version of a plan, newest first (they outlive a deleted plan)."""
+    rows = store.read(
+        "SELECT * FROM route_plan_versions WHERE operation_id = ? AND name = ? "
+        "ORDER BY version DESC",
+        (operation_id, name),
+    )
+    return [_row_version(r) for r in rows]
+
+
+def get_plan_version(store: Store, operation_id: int, name: str, version: int) -> PlanVersion:
+    """One version of a plan.
+
+    Raises
+    ------
+    PlanError
+        If the plan has no such version.
+    """
+    rows = store.read(
+        "SELECT * FROM route_plan_versions WHERE operation_id = ? AND name = ? AND version = ?",
+        (operation_id, name, int(version)),
+    )
+    if not rows:
+        known = ", ".join(str(v.version) for v in list_plan_versions(store, operation_id, name))
+        msg = f"Rencana {name!r} tidak punya versi {version}. Versi yang ada: {known or '(tidak ada)'}."
+        raise PlanError(msg)
+    return _row_version(rows[0])
+
+
+def compare_plan_versions(a: PlanVersion, b: PlanVersion) -> list[tuple[str, Any, Any]]:
+    """What differs between two versions: ``(figure, value in a, value in b)``, in order.
+
+    The figures are those of :attr:`PlanVersion.figures` plus whether the main route's road
+    nodes are the same.
+    """
+    fa, fb = a.figures, b.figures
+    out = [(k, fa.get(k), fb.get(k)) for k in dict.fromkeys([*fa, *fb]) if fa.get(k) != fb.get(k)]
+    nodes_a = (a.result.get("main") or {}).get("nodes")
+    nodes_b = (b.result.get("main") or {}).get("nodes")
+    if nodes_a != nodes_b:
+        out.append(("main_route", "berbeda", "berbeda"))
+    return out
+
+
+def restore_plan_version(store: Store, operation_id: int, name: str, version: int) -> int:
+    """Make an earlier version the current plan again (saved as a new version).
+
+    Returns
+    -------
+    int
+        The plan's row id.
+    """
+    old = get_plan_version(store, operation_id, name, version)
+    return save_route_plan(
+        store,
+        operation_id,
+        name,
+        kind=old.kind,
+        profile=old.profile,
+        request=old.request,
+        result=old.result,
+        depart=old.depart,
+        note=f"dipulihkan dari versi {old.version}",
+        action="route_plan.restore",
+    )
 
 
 # --------------------------------------------------------------------------- closures

@@ -171,6 +171,53 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE device_id IS NOT NULL;
     CREATE INDEX positions_time ON positions (operation_id, time);
     """,
+    # 4: users (argon2 hashes, sign-in backoff; plan/users.py), the acting user of each audit
+    #    row, the rows each write changed (written by triggers, plan/audit.py), and the versions
+    #    of saved route plans (plan/routes.py)
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'pimpinan', 'perencana', 'briefing')),
+        password_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        created TEXT NOT NULL,
+        last_login TEXT,
+        failed_count INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+    );
+    ALTER TABLE audit_log ADD COLUMN actor TEXT NOT NULL DEFAULT '(sistem)';
+    CREATE INDEX audit_log_actor ON audit_log (actor, id);
+    CREATE TABLE audit_changes (
+        id INTEGER PRIMARY KEY,
+        audit_id INTEGER NOT NULL,
+        table_name TEXT NOT NULL,
+        row_id INTEGER,
+        op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+        before_json TEXT,
+        after_json TEXT
+    );
+    CREATE INDEX audit_changes_audit ON audit_changes (audit_id);
+    CREATE TABLE route_plan_versions (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        depart TEXT,
+        request TEXT NOT NULL,
+        result TEXT NOT NULL,
+        saved TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        UNIQUE (operation_id, name, version)
+    );
+    INSERT INTO route_plan_versions (operation_id, name, version, kind, profile, depart,
+        request, result, saved, actor, note)
+        SELECT operation_id, name, 1, kind, profile, depart, request, result, updated,
+            '(sistem)', 'tersimpan sebelum riwayat versi' FROM route_plans;
+    """,
 )
 
 _LOCKS: dict[Path, threading.Lock] = {}
@@ -197,14 +244,44 @@ class Store:
     ----------
     path
         The database file; created and migrated when missing or older.
+    user
+        The acting user (``plan.roles.Actor``) every write is checked against and logged by;
+        default the built-in system actor (start-up, migrations, scripts). Pages and commands
+        a person uses bind the signed-in user (``as_user``).
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, user: Any = None) -> None:
+        from plan.roles import SYSTEM
+
         self.path = Path(path) if path is not None else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.user = user if user is not None else SYSTEM
         with _LOCKS_GUARD:
             self._lock = _LOCKS.setdefault(self.path.resolve(), threading.Lock())
         self._migrate()
+        self._install_audit()
+
+    def as_user(self, user: Any) -> Store:
+        """A handle on the same file acting for ``user`` (a ``plan.roles.Actor``); no migration."""
+        bound = object.__new__(Store)
+        bound.__dict__.update(self.__dict__, user=user)
+        return bound
+
+    def _install_audit(self) -> None:
+        """Create or renew the audit triggers when the tables changed (``plan.audit``)."""
+        from plan import audit
+
+        with self._connection() as conn:
+            if not audit.install_triggers(conn, apply=False):
+                return
+        with self._lock, self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                audit.install_triggers(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
@@ -220,6 +297,7 @@ class Store:
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 conn.execute("BEGIN IMMEDIATE")
                 try:
+                    _drop_audit_triggers(conn)  # renewed after the migrations
                     for statement in _statements(script):
                         conn.execute(statement)
                     conn.execute(f"PRAGMA user_version = {number}")
@@ -269,20 +347,42 @@ class Store:
         -------
         Whatever ``change`` returns. On any error the transaction is rolled back and nothing
         already saved changes.
+
+        Raises
+        ------
+        plan.roles.AccessDeniedError
+            Before ``change`` runs, when the acting user's role (as saved now) may not perform
+            ``action`` (``plan.roles``); the refusal itself is logged (``access.denied``).
         """
+        from plan import roles
+
         with self._lock, self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                result = change(conn)
-                conn.execute(
-                    "INSERT INTO audit_log (time, action, detail) VALUES (?, ?, ?)",
-                    (now_iso(), action, detail),
+                roles.authorize(conn, self.user, action)
+                conn.execute(  # first, so the audit triggers attach the rows to this entry
+                    "INSERT INTO audit_log (time, action, detail, actor) VALUES (?, ?, ?, ?)",
+                    (now_iso(), action, detail, self.user.name),
                 )
+                result = change(conn)
                 conn.execute("COMMIT")
+            except roles.AccessDeniedError as exc:
+                conn.execute("ROLLBACK")
+                conn.execute(
+                    "INSERT INTO audit_log (time, action, detail, actor) VALUES (?, ?, ?, ?)",
+                    (now_iso(), "access.denied", f"{action}: {exc}"[:500], self.user.name),
+                )
+                raise
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             return result
+
+
+def _drop_audit_triggers(conn: sqlite3.Connection) -> None:
+    from plan import audit
+
+    audit.drop_triggers(conn)
 
 
 def _statements(script: str) -> list[str]:

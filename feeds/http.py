@@ -34,6 +34,17 @@ log = logging.getLogger("peta.feeds")
 MAX_BODY = 65_536
 
 _JSON = "application/json"
+
+#: The ingest the server started with (its store is fixed at start-up, whatever the
+#: environment says later); before start-up, the process's default.
+_ingest: Ingest | None = None
+
+
+def current_ingest() -> Ingest:
+    """The ingest the endpoints write through."""
+    return _ingest or get_ingest()
+
+
 _EMPTY_ARRAY = b"[]"
 
 
@@ -64,7 +75,7 @@ async def _store(ingest: Ingest, report: Report) -> Any:
 
 async def osmand_endpoint(request: Request) -> Response:
     """Traccar Client: OsmAnd query string or form, or the JSON form."""
-    ingest = get_ingest()
+    ingest = current_ingest()
     try:
         body = await _body(request) if request.method == "POST" else b""
     except _TooLargeError:
@@ -110,7 +121,7 @@ def _unauthorized() -> Response:
 
 async def owntracks_endpoint(request: Request) -> Response:
     """OwnTracks HTTP mode: ``_type: location`` with Basic auth, ``X-Limit-U`` / ``X-Limit-D``."""
-    ingest = get_ingest()
+    ingest = current_ingest()
     credentials = owntracks.basic_auth(request.headers.get("authorization"))
     user = request.headers.get("x-limit-u") or (credentials[0] if credentials else "")
     user = user or request.query_params.get("u", "")
@@ -154,11 +165,13 @@ routes: list[Route] = [
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
     """Start the CoT listener when enabled; on shutdown stop it and store what is queued."""
+    global _ingest
+    _ingest = await asyncio.to_thread(get_ingest)
     listener = None
     settings = cot_listener.settings_from_env()
     if settings is not None:
         try:
-            listener = await cot_listener.start(settings, get_ingest)
+            listener = await cot_listener.start(settings, current_ingest)
         except OSError as exc:  # the port is taken: the app still runs, without CoT
             log.error("CoT listener not started on %s:%s: %s", settings.host, settings.port, exc)
     try:
@@ -166,4 +179,5 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
     finally:
         if listener is not None:
             await listener.close()
+        _ingest = None
         await asyncio.to_thread(close_all)

@@ -234,9 +234,10 @@ def write(store: Store, rows: Sequence[Row], refused: Sequence[Refused] = ()) ->
         stored = []
         for r in rows:
             cur = conn.execute(
-                "INSERT OR IGNORE INTO positions (operation_id, unit_id, time, lon, lat, status, "
-                "source, device_id, speed, heading, battery, accuracy, altitude, received) "
-                "VALUES (?, ?, ?, ?, ?, 'available', ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO positions (operation_id, unit_id, time, lon, lat, status, source, "
+                "device_id, speed, heading, battery, accuracy, altitude, received) "
+                "VALUES (?, ?, ?, ?, ?, 'available', ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 (
                     r.operation_id,
                     r.unit_id,

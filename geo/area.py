@@ -16,16 +16,18 @@ from pathlib import Path
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import osmnx as ox
+import pandas as pd
 import shapely
 
 from geo import datasets, settings
 from geo._errors import AreaDataError
-from geo.graph import GraphReport, graph_from_lines
-from geo.osm import graph_from_file
+from geo.graph import GraphReport, graph_from_lines, network_report
+from geo.osm import DEFAULT_NETWORK_TYPE, read_network_file
 
 # Bump when the graph build changes, so cached graphs are rebuilt.
-_BUILD_VERSION = "3"
+_BUILD_VERSION = "4"
 
 ATTRIBUTION_RBI = (
     "Jaringan jalan, sungai, permukiman, kantor: © Badan Informasi Geospasial (BIG), RBI 1:50.000"
@@ -33,6 +35,12 @@ ATTRIBUTION_RBI = (
 ATTRIBUTION_ADMIN = "Batas wilayah: kode Kemendagri, cahyadsn/wilayah_boundaries (MIT)"
 ATTRIBUTION_PEMKOT = "Fasilitas kota, CCTV, landmark: Pemerintah Kota Metro (basis data peta kota)"
 ATTRIBUTION_OSM = "Jaringan jalan: © OpenStreetMap contributors (ODbL)"
+
+#: Name shown for a road without a name (the embedded RBI roads have none).
+UNNAMED_RBI = "jalan tanpa nama (RBI)"
+
+#: Name shown for an OSM road without ``name`` or ``ref``.
+UNNAMED_OSM = "jalan tanpa nama"
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,11 @@ class Area:
         ``"rbi"`` or ``"osm"``.
     attribution
         Credits for every source used.
+    network_name
+        Name of the loaded network (the file name, ``"OSM (online)"``, or the RBI).
+    road_names
+        Names planners gave to roads, keyed by edge ``(u, v, key)`` (either direction):
+        shown wherever a street name is shown, before the OSM name.
     """
 
     key: str
@@ -77,11 +90,22 @@ class Area:
     edges: gpd.GeoDataFrame
     network_source: str = "rbi"
     attribution: tuple[str, ...] = field(default_factory=tuple)
+    network_name: str = "RBI BIG"
+    road_names: dict[tuple[int, int, int], str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def crs_metric(self) -> str:
-        """Metric CRS for lengths and distances in this area."""
-        return settings.crs_metric
+        """Metric CRS for lengths and distances: the UTM zone of the network's position."""
+        return metric_crs_of(self.graph)
+
+    @cached_property
+    def covers_area(self) -> bool:
+        """Whether the road network overlaps the area's city boundary."""
+        if self.edges.empty:
+            return False
+        minx, miny, maxx, maxy = self.edges.total_bounds
+        box = shapely.box(minx, miny, maxx, maxy)
+        return bool(self.kota.intersects(box).any())
 
     @cached_property
     def edges_metric(self) -> gpd.GeoDataFrame:
@@ -96,14 +120,54 @@ class Area:
         return float(self.edges["length"].sum()) / 1000.0
 
 
+def metric_crs_of(graph: nx.MultiDiGraph) -> str:
+    """UTM CRS of a graph's position (``estimate_utm_crs`` of its nodes), as ``"EPSG:…"``."""
+    if graph.number_of_nodes() == 0:
+        return settings.crs_metric
+    xs = [d["x"] for _, d in graph.nodes(data=True)]
+    ys = [d["y"] for _, d in graph.nodes(data=True)]
+    box = shapely.box(min(xs), min(ys), max(xs), max(ys))
+    crs = gpd.GeoSeries([box], crs=graph.graph.get("crs", settings.crs_geographic))
+    return crs.estimate_utm_crs().to_string()
+
+
+def street_name(value: object) -> str | None:
+    """An OSM ``name``/``ref`` edge value as text (simplified edges hold lists), or None."""
+    if isinstance(value, list | tuple | set):
+        parts = [str(v).strip() for v in value if isinstance(v, str) and v.strip()]
+        return " / ".join(sorted(dict.fromkeys(parts))) or None
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _road_key(u: int, v: int, length: float) -> tuple[int, int, float]:
+    return (min(u, v), max(u, v), round(float(length), 1))
+
+
 def undirected_edges(graph: nx.MultiDiGraph) -> gpd.GeoDataFrame:
-    """Edges of a graph as a GeoDataFrame with each two-way road once."""
+    """Edges of a graph as a GeoDataFrame with each two-way road once.
+
+    An edge and its reverse are the same road (same ends, same length), whatever their
+    ``reversed`` flags say (a simplified edge may carry both). Columns: ``u``, ``v``, ``key``,
+    ``highway``, ``length``, ``name`` (OSM ``name``, else ``ref``, else None), ``ref``,
+    geometry.
+    """
     edges = ox.convert.graph_to_gdfs(graph, nodes=False, fill_edge_geometry=True).reset_index()
     if "reversed" in edges.columns:
         rev = edges["reversed"].map(lambda r: bool(r[0]) if isinstance(r, list) else bool(r))
-        edges = edges[~rev]
+        edges = edges.iloc[np.argsort(rev.to_numpy(), kind="stable")]
+    road = [
+        _road_key(u, v, n)
+        for u, v, n in zip(edges["u"], edges["v"], edges["length"], strict=True)
+    ]
+    edges = edges[~pd.Series(road, index=edges.index).duplicated().to_numpy()].sort_index()
     edges["highway"] = edges["highway"].map(lambda h: h[0] if isinstance(h, list) else h)
-    return edges[["u", "v", "key", "highway", "length", "geometry"]].reset_index(drop=True)
+    for col in ("name", "ref"):
+        edges[col] = edges[col].map(street_name) if col in edges.columns else None
+    edges["name"] = edges["name"].where(edges["name"].notna(), edges["ref"])
+    cols = ["u", "v", "key", "highway", "length", "name", "ref", "geometry"]
+    return edges[cols].reset_index(drop=True)
 
 
 def _read(name: str, area: str) -> gpd.GeoDataFrame:
@@ -144,7 +208,12 @@ def build_rbi_graph(area: str = "metro") -> tuple[nx.MultiDiGraph, GraphReport]:
     return _cached(key, lambda: graph_from_lines(gpd.read_file(roads_path)))
 
 
-def load_area(area: str = "metro", *, network: str | Path | None = None) -> Area:
+def load_area(
+    area: str = "metro",
+    *,
+    network: str | Path | None = None,
+    network_type: str = DEFAULT_NETWORK_TYPE,
+) -> Area:
     """Load an embedded area with its RBI road graph, or with a road network from a file.
 
     Parameters
@@ -152,8 +221,11 @@ def load_area(area: str = "metro", *, network: str | Path | None = None) -> Area
     area
         Embedded area name (a folder of ``data/``).
     network
-        Optional ``.osm``, ``.osm.pbf`` or ``.graphml`` file whose road network replaces the
-        RBI one (parsed once, then cached by the file's content).
+        Optional ``.osm``, ``.osm.bz2``, ``.osm.gz``, ``.osm.pbf`` or ``.graphml`` file whose
+        road network replaces the RBI one (parsed once, then cached by the file's content).
+    network_type
+        osmnx network type the OSM ways are filtered by (``drive``, ``drive_service``,
+        ``walk``).
 
     Returns
     -------
@@ -163,6 +235,8 @@ def load_area(area: str = "metro", *, network: str | Path | None = None) -> Area
     ------
     AreaDataError
         If the area or one of its layers is missing or unreadable.
+    InputFileError
+        If the network file is unreadable or holds no usable road.
     """
     if area not in datasets.available_areas():
         known = ", ".join(datasets.available_areas())
@@ -192,12 +266,28 @@ def load_area(area: str = "metro", *, network: str | Path | None = None) -> Area
         msg = f"Berkas jaringan tidak ditemukan: {path}"
         raise AreaDataError(msg)
     digest = _file_digest(path)
-    file_graph = _cached(f"network-{digest}-v{_BUILD_VERSION}", lambda: graph_from_file(path))
+    key = f"network-{digest}-{network_type}-v{_BUILD_VERSION}"
+    read = _cached(key, lambda: read_network_file(path, network_type=network_type))
     source = "file" if path.suffix.lower() == ".graphml" else "osm"
-    return with_network(embedded, file_graph, source=source, label=digest)
+    return with_network(
+        embedded,
+        read.graph,
+        source=source,
+        label=f"{digest}-{read.network_type}",
+        name=f"{path.name} ({read.network_type})",
+        dropped_component_sizes=read.dropped_component_sizes,
+    )
 
 
-def with_network(area: Area, graph: nx.MultiDiGraph, *, source: str, label: str) -> Area:
+def with_network(
+    area: Area,
+    graph: nx.MultiDiGraph,
+    *,
+    source: str,
+    label: str,
+    name: str | None = None,
+    dropped_component_sizes: tuple[int, ...] = (),
+) -> Area:
     """Return the same area with another road network (e.g. from OSM).
 
     Parameters
@@ -210,18 +300,27 @@ def with_network(area: Area, graph: nx.MultiDiGraph, *, source: str, label: str)
         ``"osm"`` or another short name of the network's origin.
     label
         Distinguishes this network in the area's key (e.g. a file digest).
+    name
+        Name of the network shown to the user (default: the source).
+    dropped_component_sizes
+        Components left out when the network was read (reported, not drawn).
 
     Returns
     -------
     Area
+        Titled by the area when the network overlaps its boundary, else by the network.
     """
     if ox.projection.is_projected(graph.graph.get("crs", settings.crs_geographic)):
         graph = ox.projection.project_graph(graph, to_latlong=True)
-    sizes = sorted((len(c) for c in nx.weakly_connected_components(graph)), reverse=True)
-    report = GraphReport(lines=0, snapped_ends=0, crossings_split=0, component_sizes=tuple(sizes))
+    report = network_report(
+        graph,
+        dropped_component_sizes=dropped_component_sizes,
+        network_type=str(graph.graph.get("network_type", "")),
+    )
     attribution = tuple(a for a in area.attribution if a != ATTRIBUTION_RBI)
     credits = (ATTRIBUTION_OSM,) if source == "osm" else ()
-    return replace(
+    network_name = name or ("OpenStreetMap" if source == "osm" else source)
+    out = replace(
         area,
         key=f"{area.key.split(':')[0]}:{source}:{label}",
         graph=graph,
@@ -229,7 +328,26 @@ def with_network(area: Area, graph: nx.MultiDiGraph, *, source: str, label: str)
         edges=undirected_edges(graph),
         network_source=source,
         attribution=(*credits, ATTRIBUTION_RBI.replace("Jaringan jalan, ", ""), *attribution),
+        network_name=network_name,
     )
+    if not out.covers_area:
+        out = replace(out, title=f"Jaringan {network_name} (di luar {area.title})")
+    return out
+
+
+def with_road_names(area: Area, names: dict[tuple[int, int, int], str]) -> Area:
+    """The same area with planners' road names (edge ``(u, v, key)`` -> name)."""
+    return replace(area, road_names=dict(names))
+
+
+def road_name(area: Area, u: int, v: int, key: int, osm_name: str | None = None) -> str:
+    """Name of a road: a planner's name, else its OSM ``name``/``ref``, else "tanpa nama"."""
+    named = area.road_names.get((u, v, key)) or area.road_names.get((v, u, key))
+    if named:
+        return named
+    if osm_name:
+        return osm_name
+    return UNNAMED_RBI if area.network_source == "rbi" else UNNAMED_OSM
 
 
 def kelurahan_at(area: Area, lon: float, lat: float) -> str | None:

@@ -46,6 +46,11 @@ class GraphReport:
         Node count of every weakly connected component, largest first.
     dead_ends
         Nodes with one neighbour (true dead ends and ends the tolerance could not join).
+    dropped_component_sizes
+        Components left out of the graph (a file network keeps its largest one, as osmnx
+        does), node counts largest first.
+    network_type
+        osmnx network type a file network was filtered by (empty for the RBI build).
     """
 
     lines: int
@@ -53,6 +58,8 @@ class GraphReport:
     crossings_split: int
     component_sizes: tuple[int, ...] = field(default_factory=tuple)
     dead_ends: int = 0
+    dropped_component_sizes: tuple[int, ...] = field(default_factory=tuple)
+    network_type: str = ""
 
     @property
     def components(self) -> int:
@@ -75,7 +82,8 @@ def _line_parts(lines: gpd.GeoDataFrame, highway_column: str) -> gpd.GeoDataFram
         raise AreaDataError(msg)
     parts = lines[[highway_column, "geometry"]].explode(index_parts=False, ignore_index=False)
     parts = parts[(parts.geom_type == "LineString") & ~parts.geometry.is_empty]
-    parts = parts.reset_index(names="line_id").to_crs(settings.crs_metric)
+    parts = parts.reset_index(names="line_id")
+    parts = parts.to_crs(parts.estimate_utm_crs())
     return parts.rename(columns={highway_column: "highway_source"})
 
 
@@ -192,18 +200,65 @@ def graph_from_lines(
             data["osmid"] = int(data["osmid"][0])
         data["length"] = float(data["length"])
     nx.set_node_attributes(graph, ox.stats.count_streets_per_node(graph), "street_count")
-    sizes = sorted((len(c) for c in nx.weakly_connected_components(graph)), reverse=True)
-    undirected_degree = {
-        n: len(set(graph.successors(n)) | set(graph.predecessors(n))) for n in graph
-    }
     report = GraphReport(
         lines=len(parts),
         snapped_ends=snapped,
         crossings_split=added,
-        component_sizes=tuple(sizes),
-        dead_ends=sum(1 for d in undirected_degree.values() if d == 1),
+        component_sizes=component_sizes(graph),
+        dead_ends=len(dead_end_nodes(graph)),
     )
     return graph, report
+
+
+def component_sizes(graph: nx.MultiDiGraph) -> tuple[int, ...]:
+    """Node count of every weakly connected component, largest first."""
+    return tuple(sorted((len(c) for c in nx.weakly_connected_components(graph)), reverse=True))
+
+
+def dead_end_nodes(graph: nx.MultiDiGraph) -> list[int]:
+    """Nodes with exactly one neighbour (either direction)."""
+    return [
+        n for n in graph if len(set(graph.successors(n)) | set(graph.predecessors(n)) - {n}) == 1
+    ]
+
+
+def near_miss_ends(graph: nx.MultiDiGraph, tolerance_m: float | None = None) -> int:
+    """Dead ends within ``tolerance_m`` of a road they are not on.
+
+    These are the ends the RBI noding joins (its ``snapped_ends``); on a network read as it is
+    (OSM) they are counted, not moved.
+    """
+    tolerance = settings.snap_tolerance_m if tolerance_m is None else tolerance_m
+    ends = dead_end_nodes(graph)
+    if not ends or graph.number_of_edges() == 0:
+        return 0
+    edges = ox.convert.graph_to_gdfs(graph, nodes=False, fill_edge_geometry=True).reset_index()
+    crs = edges.estimate_utm_crs()
+    lines = edges.to_crs(crs)
+    xy = np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in ends])
+    points = gpd.GeoSeries(shapely.points(xy), crs=edges.crs).to_crs(crs)
+    pt, line = lines.sindex.query(points, predicate="dwithin", distance=tolerance)
+    end_ids = np.asarray(ends)[pt]
+    other = (lines["u"].to_numpy()[line] != end_ids) & (lines["v"].to_numpy()[line] != end_ids)
+    return len(np.unique(pt[other]))
+
+
+def network_report(
+    graph: nx.MultiDiGraph,
+    *,
+    dropped_component_sizes: tuple[int, ...] = (),
+    network_type: str = "",
+) -> GraphReport:
+    """Report of a network read as it is (e.g. OSM): components, dead ends, near-miss ends."""
+    return GraphReport(
+        lines=0,
+        snapped_ends=near_miss_ends(graph),
+        crossings_split=0,
+        component_sizes=component_sizes(graph),
+        dead_ends=len(dead_end_nodes(graph)),
+        dropped_component_sizes=tuple(dropped_component_sizes),
+        network_type=network_type,
+    )
 
 
 def road_length_km(graph: nx.MultiDiGraph) -> float:

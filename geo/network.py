@@ -277,3 +277,239 @@ def compile_network(graph: nx.MultiDiGraph, profile: str | Profile) -> CompiledN
         np.array(length, dtype=float),
         np.ones(len(edge_u), dtype=bool),
     )
+
+
+# --------------------------------------------------------------------------- phantom nodes
+
+
+@dataclass(frozen=True)
+class EdgePoint:
+    """A point along a road of a compiled network (a "phantom node", as routing engines say).
+
+    Attributes
+    ----------
+    edge
+        Directed edge index the point lies on (``edge_u[edge]`` -> ``edge_v[edge]``).
+    twin
+        The same road's reverse edge (``edge_v`` -> ``edge_u``), or -1 on a one-way road.
+    fraction
+        Position from ``edge_u[edge]`` (0) to ``edge_v[edge]`` (1), by length.
+    """
+
+    edge: int
+    twin: int
+    fraction: float
+
+    def at_node(self, net: CompiledNetwork) -> int | None:
+        """Compiled node index when the point is an edge end, else None."""
+        if self.fraction <= _END_TOLERANCE:
+            return int(net.edge_u[self.edge])
+        if self.fraction >= 1 - _END_TOLERANCE:
+            return int(net.edge_v[self.edge])
+        return None
+
+
+#: A fraction this close to 0 or 1 is the edge's end node.
+_END_TOLERANCE = 1e-9
+
+#: ``(node, cost, edge, f0, f1)``: leave (or reach) a point through ``node``; ``cost`` is the
+#: partial edge's weight, and the piece driven is ``edge`` from ``f0`` to ``f1``.
+Step = tuple[int, float, int, float, float]
+
+
+def _edge_lookup(net: CompiledNetwork) -> tuple[np.ndarray, np.ndarray]:
+    cached = _LOOKUPS.get(id(net.edge_u))
+    if cached is not None and cached[0] is net.edge_u:
+        return cached[1], cached[2]
+    code = (net.edge_u.astype(np.int64) * net.n + net.edge_v) * 1024 + net.edge_key
+    order = np.argsort(code, kind="stable")
+    if len(_LOOKUPS) > 32:
+        _LOOKUPS.clear()
+    _LOOKUPS[id(net.edge_u)] = (net.edge_u, code[order], order)
+    return code[order], order
+
+
+_LOOKUPS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def edge_points(
+    net: CompiledNetwork,
+    u: np.ndarray,
+    v: np.ndarray,
+    key: np.ndarray,
+    fraction: np.ndarray,
+) -> list[EdgePoint]:
+    """Phantom nodes of points snapped to edges ``(u, v, key)`` (graph node ids).
+
+    Parameters
+    ----------
+    net
+        The compiled network.
+    u, v, key
+        The snapped edge of each point (as ``geo.snap.snap_points`` gives it).
+    fraction
+        Position along that edge from ``u`` (0 to 1).
+
+    Returns
+    -------
+    list of EdgePoint
+        The twin is the reverse edge of the same road (same ends, the nearest length).
+
+    Raises
+    ------
+    NoRouteError
+        If an edge is not in the network.
+    """
+    iu, iv = net.indices_of(np.asarray(u)), net.indices_of(np.asarray(v))
+    keys, order = _edge_lookup(net)
+    code = (iu.astype(np.int64) * net.n + iv) * 1024 + np.asarray(key, dtype=np.int64)
+    pos = np.searchsorted(keys, code)
+    if np.any(pos >= len(keys)) or np.any(keys[np.minimum(pos, len(keys) - 1)] != code):
+        msg = "Sebagian ruas jalan tidak ada di jaringan."
+        raise NoRouteError(msg)
+    edges = order[pos]
+    out = []
+    for e, a, b, f in zip(edges.tolist(), iu.tolist(), iv.tolist(), np.asarray(fraction).tolist(),
+                          strict=True):
+        lo = np.searchsorted(keys, (b * net.n + a) * 1024)
+        hi = np.searchsorted(keys, (b * net.n + a + 1) * 1024)
+        twin = -1
+        if hi > lo and a != b:
+            cand = order[lo:hi]
+            diff = np.abs(net.length[cand] - net.length[e])
+            best = int(np.argmin(diff))
+            if diff[best] <= max(0.5, 0.01 * net.length[e]):
+                twin = int(cand[best])
+        out.append(EdgePoint(int(e), twin, min(max(float(f), 0.0), 1.0)))
+    return out
+
+
+def exits(
+    net: CompiledNetwork,
+    point: EdgePoint,
+    weights: np.ndarray,
+    allowed: tuple[bool, bool] | None = None,
+) -> list[Step]:
+    """Ways to leave a point: along its edge to ``edge_v`` and along the twin to ``edge_u``.
+
+    ``allowed`` overrides whether each way is open (default: the edges' open mask).
+    """
+    fwd, back = allowed if allowed is not None else (True, True)
+    f, e, t = point.fraction, point.edge, point.twin
+    out: list[Step] = []
+    if fwd and (allowed is not None or net.open_edges[e]):
+        out.append((int(net.edge_v[e]), (1 - f) * float(weights[e]), e, f, 1.0))
+    if t >= 0 and back and (allowed is not None or net.open_edges[t]):
+        out.append((int(net.edge_v[t]), f * float(weights[t]), t, 1 - f, 1.0))
+    return out
+
+
+def entries(
+    net: CompiledNetwork,
+    point: EdgePoint,
+    weights: np.ndarray,
+    allowed: tuple[bool, bool] | None = None,
+) -> list[Step]:
+    """Ways to reach a point: from ``edge_u`` along its edge, from ``edge_v`` along the twin.
+
+    ``allowed`` (from the ``edge_u`` side, from the ``edge_v`` side) overrides the open mask.
+    """
+    from_u, from_v = allowed if allowed is not None else (True, True)
+    f, e, t = point.fraction, point.edge, point.twin
+    out: list[Step] = []
+    if from_u and (allowed is not None or net.open_edges[e]):
+        out.append((int(net.edge_u[e]), f * float(weights[e]), e, 0.0, f))
+    if t >= 0 and from_v and (allowed is not None or net.open_edges[t]):
+        out.append((int(net.edge_u[t]), (1 - f) * float(weights[t]), t, 0.0, 1 - f))
+    return out
+
+
+def direct(
+    net: CompiledNetwork, a: EdgePoint, b: EdgePoint, weights: np.ndarray
+) -> Step | None:
+    """From ``a`` to ``b`` along their one road without passing a node, if they share it."""
+    if a.edge != b.edge:
+        return None
+    if b.fraction >= a.fraction and net.open_edges[a.edge]:
+        e = a.edge
+        return (-1, (b.fraction - a.fraction) * float(weights[e]), e, a.fraction, b.fraction)
+    if b.fraction < a.fraction and a.twin >= 0 and net.open_edges[a.twin]:
+        t = a.twin
+        return (-1, (a.fraction - b.fraction) * float(weights[t]), t, 1 - a.fraction, 1 - b.fraction)
+    return None
+
+
+def with_virtual_source(matrix: csr_matrix, targets: np.ndarray, costs: np.ndarray) -> csr_matrix:
+    """``matrix`` with one more node (index ``n``) and an edge from it to each target."""
+    n = matrix.shape[0]
+    order = np.lexsort((costs, targets))
+    t, c = np.asarray(targets)[order], np.maximum(np.asarray(costs)[order], _MIN_WEIGHT)
+    first = np.unique(t, return_index=True)[1]
+    t, c = t[first], c[first]
+    indptr = np.concatenate([matrix.indptr, [matrix.indptr[-1] + len(t)]])
+    indices = np.concatenate([matrix.indices, t.astype(matrix.indices.dtype)])
+    data = np.concatenate([matrix.data, c])
+    return csr_matrix((data, indices, indptr), shape=(n + 1, n + 1))
+
+
+def point_leg(
+    net: CompiledNetwork,
+    matrix: csr_matrix,
+    weights: np.ndarray,
+    out_steps: list[Step],
+    in_steps: list[Step],
+    straight: Step | None = None,
+) -> tuple[list[int], Step | None, Step | None, float]:
+    """Fastest way from a point's exits to another point's entries.
+
+    Parameters
+    ----------
+    net
+        The network (its size).
+    matrix
+        CSR matrix of the weights (closures applied).
+    weights
+        Per-edge weights the steps were costed with.
+    out_steps, in_steps
+        ``exits`` of the start and ``entries`` of the end.
+    straight
+        ``direct`` between them, if any.
+
+    Returns
+    -------
+    path, first, last, cost
+        Compiled node path between the pieces, the exit and the entry used (``first`` is
+        ``straight`` and ``path`` empty when going straight along the road), and the cost.
+
+    Raises
+    ------
+    NoRouteError
+        If the end cannot be reached.
+    """
+    best = straight[1] if straight is not None else np.inf
+    chosen: tuple[list[int], Step | None, Step | None, float] | None = None
+    if straight is not None:
+        chosen = ([], straight, None, best)
+    if out_steps and in_steps:
+        n = net.n
+        aug = with_virtual_source(
+            matrix,
+            np.array([s[0] for s in out_steps], dtype=np.int64),
+            np.array([s[1] for s in out_steps], dtype=float),
+        )
+        dist, pred = dijkstra(aug, indices=n, return_predecessors=True)
+        totals = [dist[s[0]] + s[1] for s in in_steps]
+        k = int(np.argmin(totals))
+        if totals[k] < best:
+            entry = in_steps[k]
+            path = [entry[0]]
+            while pred[path[-1]] != n:
+                path.append(int(pred[path[-1]]))
+            path.reverse()
+            start = path[0]
+            first = min((s for s in out_steps if s[0] == start), key=lambda s: s[1])
+            chosen = (path, first, entry, float(totals[k]))
+    if chosen is None or not np.isfinite(chosen[3]):
+        msg = "Tujuan tidak dapat dicapai dari asal (jaringan terputus atau tertutup)."
+        raise NoRouteError(msg)
+    return chosen

@@ -24,9 +24,9 @@ from shapely.geometry import LineString
 from shapely.ops import substring
 
 from geo import settings
-from geo.area import Area
-from geo.network import CompiledNetwork
-from geo.routing import Route, RoutePlan, edge_table
+from geo.area import Area, road_name
+from geo.network import CompiledNetwork, edge_points
+from geo.routing import Route, RoutePlan, edge_table, piece_geometries
 from geo.snap import snap_points
 
 #: Place categories that count as safe havens (rumah sakit, kantor polisi).
@@ -48,9 +48,10 @@ class RouteSheet:
     depart
         Departure time the ETAs count from (None: ETAs are offsets ``+MM:SS``).
     segments
-        One row per run of road of one class in one kelurahan: ``no``, ``from_km``,
-        ``to_km``, ``length_m``, ``highway``, ``kelurahan``, ``time_s`` (cumulative at the
-        segment's end), ``eta``, ``landmarks``, ``cctv``.
+        One row per run of one street (name and class) in one kelurahan: ``no``, ``from_km``,
+        ``to_km``, ``length_m``, ``street`` (its name, or "jalan tanpa nama"), ``highway``,
+        ``kelurahan``, ``time_s`` (cumulative at the segment's end), ``eta``, ``landmarks``,
+        ``cctv``.
     kelurahan
         Kelurahan the route passes, in order.
     sights
@@ -164,11 +165,12 @@ class _Along:
 
 def _along(area: Area, net: CompiledNetwork, route: Route) -> _Along:
     edges = route.edge_index
-    cum_len = np.concatenate([[0.0], np.cumsum(net.length[edges])])
-    cum_time = np.concatenate([[0.0], np.cumsum(net.travel_time[edges])])
+    share = route.shares()
+    cum_len = np.concatenate([[0.0], np.cumsum(net.length[edges] * share)])
+    cum_time = np.concatenate([[0.0], np.cumsum(net.travel_time[edges] * share)])
     table = edge_table(area, net)
     coords: list[tuple[float, float]] = []
-    for geom in table.geometry_metric[edges]:
+    for geom in piece_geometries(table, edges, route.fractions, metric=True):
         part = list(geom.coords)
         coords.extend(part if not coords else part[1:])
     line = LineString(coords) if len(coords) >= 2 else LineString()
@@ -221,8 +223,17 @@ def network_structure(graph: nx.MultiDiGraph) -> tuple[set[frozenset[int]], set[
 def _turns(area: Area, net: CompiledNetwork, route: Route) -> dict[int, str]:
     """Manoeuvre at each interior route node (by position in ``route.nodes``)."""
     table = edge_table(area, net)
-    geoms = table.geometry_metric[route.edge_index]
+    geoms = piece_geometries(table, route.edge_index, route.fractions, metric=True)
     return {pos: _manoeuvre(geoms[pos - 1], geoms[pos]) for pos in range(1, len(route.nodes) - 1)}
+
+
+def street_names(area: Area, net: CompiledNetwork, edges: np.ndarray) -> list[str]:
+    """Street name of each edge: its OSM ``name``/``ref``, a planner's name, or "tanpa nama"."""
+    table = edge_table(area, net)
+    return [
+        road_name(area, int(table.u[e]), int(table.v[e]), int(table.key[e]), table.name[e])
+        for e in np.asarray(edges, dtype=np.int64).tolist()
+    ]
 
 
 def _segments(
@@ -236,19 +247,25 @@ def _segments(
     table = edge_table(area, net)
     edges = route.edge_index
     columns = [
-        "no", "from_km", "to_km", "length_m", "highway", "kelurahan", "time_s", "eta", "then",
+        "no", "from_km", "to_km", "length_m", "street", "highway", "kelurahan", "time_s", "eta",
+        "then",
     ]  # fmt: skip
     if len(edges) == 0:
         return pd.DataFrame(columns=[*columns, "landmarks", "cctv"])
-    mids = shapely.line_interpolate_point(table.geometry_metric[edges], 0.5, normalized=True)
+    pieces = piece_geometries(table, edges, route.fractions, metric=True)
+    mids = shapely.line_interpolate_point(np.array(pieces, dtype=object), 0.5, normalized=True)
     kel = _kelurahan_of(area, mids)
     hw = table.highway[edges]
-    street_count = [area.graph.nodes[n].get("street_count", 2) for n in route.nodes]
+    names = street_names(area, net, edges)
+    street_count = [
+        area.graph.nodes[n].get("street_count", 2) if n >= 0 else 2 for n in route.nodes
+    ]
     vias = set(route.stops[1:-1])  # a via ends a segment
 
     def breaks_at(i: int) -> bool:
         turn = turns.get(i, "lurus") != "lurus" and street_count[i] >= 3
-        return turn or i in vias or hw[i] != hw[i - 1] or kel[i] != kel[i - 1]
+        changed = hw[i] != hw[i - 1] or kel[i] != kel[i - 1] or names[i] != names[i - 1]
+        return turn or i in vias or changed
 
     rows: list[dict[str, Any]] = []
     start = 0
@@ -265,6 +282,7 @@ def _segments(
                 "from_km": along.cum_len[start] / 1000,
                 "to_km": along.cum_len[i] / 1000,
                 "length_m": along.cum_len[i] - along.cum_len[start],
+                "street": names[start],
                 "highway": hw[start],
                 "kelurahan": kel[start] or "-",
                 "time_s": t_end,
@@ -338,6 +356,8 @@ def _traffic_control(
     rows = []
     for pos in range(1, len(route.nodes) - 1):
         node = route.nodes[pos]
+        if node < 0:  # a via along a road
+            continue
         data = graph.nodes[node]
         count = int(data.get("street_count", undirected.degree(node)))
         if count < 3:
@@ -380,8 +400,9 @@ def _chokepoints(
     graph = area.graph
     bridges, articulation, undirected = network_structure(graph)
     table = edge_table(area, net)
-    route_nodes = set(route.nodes)
-    origin, destination = route.nodes[0], route.nodes[-1]
+    route_nodes = {n for n in route.nodes if n >= 0}
+    real = [n for n in route.nodes if n >= 0]
+    origin, destination = (real[0], real[-1]) if real else (-1, -1)
     found: list[tuple[str, str, bool, shapely.Point]] = []
 
     # bridges: on the route (no way around), or near it and not a dead-end spur
@@ -419,7 +440,7 @@ def _chokepoints(
             on_route = node in route_nodes
             if not on_route and d > near_m:
                 continue
-            if on_route:
+            if on_route and origin >= 0:
                 rest = nx.restricted_view(undirected, [node], [])
                 desc = (
                     "simpul tunggal: memutus asal dari tujuan bila ditutup"
@@ -518,18 +539,39 @@ def _stretches(
     if total <= 0 or havens.empty:
         return empty
     dist, which = time_to_havens(net, havens)
-    path = net.indices_of(np.asarray(route.nodes))
-    node_t, node_h = dist[path], which[path]
     edges = route.edge_index
-    # can each route edge be driven backwards (to turn back to a haven)?
-    back = np.asarray(net.matrix[net.edge_v[edges], net.edge_u[edges]]).ravel() > 0
+    table = edge_table(area, net)
+    fr = route.fractions if route.fractions is not None else np.column_stack(
+        [np.zeros(len(edges)), np.ones(len(edges))]
+    )
+    twin = np.array(
+        [p.twin for p in edge_points(net, table.u[edges], table.v[edges], table.key[edges],
+                                     np.zeros(len(edges)))],
+        dtype=np.int64,
+    )
+    back = (twin >= 0) & net.open_edges[np.maximum(twin, 0)]
+    tt_e = net.travel_time[edges]
+    tt_t = np.where(back, net.travel_time[np.maximum(twin, 0)], np.inf)
+    u_i, v_i = net.edge_u[edges], net.edge_v[edges]
+
+    def point_time(f: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # from a point at fraction f of edge e: on to its v end, or back along its twin to u
+        fwd = (1 - f) * tt_e[e] + dist[v_i[e]]
+        rev = f * tt_t[e] + dist[u_i[e]]
+        return np.minimum(fwd, rev), np.where(fwd <= rev, which[v_i[e]], which[u_i[e]])
+
+    idx = np.arange(len(edges))
+    start_t, start_h = point_time(fr[:, 0], idx)
+    end_t, end_h = point_time(fr[:, 1], idx)
+    node_t = np.concatenate([start_t[:1], end_t])
+    node_h = np.concatenate([start_h[:1], end_h])
 
     step = 10.0
     xs = np.unique(np.concatenate([np.arange(0.0, total, step), [total], along.cum_len]))
     i = np.clip(np.searchsorted(along.cum_len, xs, side="right") - 1, 0, len(edges) - 1)
     seg_len = np.maximum(along.cum_len[i + 1] - along.cum_len[i], 1e-9)
     frac = (xs - along.cum_len[i]) / seg_len
-    edge_t = net.travel_time[edges][i]
+    edge_t = (net.travel_time[edges] * (fr[:, 1] - fr[:, 0]))[i]
     ahead = node_t[i + 1] + edge_t * (1 - frac)
     behind = np.where(back[i], node_t[i] + edge_t * frac, np.inf)
     t = np.minimum(ahead, behind)

@@ -37,8 +37,16 @@ from shapely.ops import substring
 
 from geo import settings
 from geo._errors import GeoError, InputFileError, NoRouteError, OffNetworkError
-from geo.area import Area
-from geo.network import CompiledNetwork
+from geo.area import Area, street_name
+from geo.network import (
+    CompiledNetwork,
+    EdgePoint,
+    direct,
+    edge_points,
+    entries,
+    exits,
+    point_leg,
+)
 from geo.snap import Snap, snap_point, snap_points
 
 #: A point closure (a drawn marker) blocks roads within this many metres.
@@ -71,6 +79,10 @@ class EdgeTable:
         Road class of each edge.
     tree
         Spatial index over ``geometry_metric``.
+    name
+        Street name of each edge (OSM ``name``, else ``ref``), or None.
+    to_geographic
+        Coordinates (n x 2) from the metric CRS to EPSG:4326.
     """
 
     u: np.ndarray
@@ -81,6 +93,8 @@ class EdgeTable:
     road: np.ndarray
     highway: np.ndarray
     tree: shapely.STRtree
+    name: np.ndarray
+    to_geographic: Any
 
 
 _EDGE_TABLES: weakref.WeakKeyDictionary[nx.MultiDiGraph, EdgeTable] = weakref.WeakKeyDictionary()
@@ -112,7 +126,7 @@ def edge_table(area: Area, net: CompiledNetwork) -> EdgeTable:
 
 def _build_edge_table(area: Area) -> EdgeTable:
     graph = area.graph
-    us, vs, keys, geoms, hws, road_keys = [], [], [], [], [], []
+    us, vs, keys, geoms, hws, road_keys, names = [], [], [], [], [], [], []
     for u, v, k, data in graph.edges(keys=True, data=True):
         geom = data.get("geometry")
         if geom is None:
@@ -124,9 +138,11 @@ def _build_edge_table(area: Area) -> EdgeTable:
         keys.append(k)
         geoms.append(geom)
         hws.append(hw[0] if isinstance(hw, list) else hw)
+        names.append(street_name(data.get("name")) or street_name(data.get("ref")))
         road_keys.append((min(u, v), max(u, v), round(float(data.get("length", 0.0)), 1)))
     geometry = np.array(geoms, dtype=object)
     to_metric = Transformer.from_crs(settings.crs_geographic, area.crs_metric, always_xy=True)
+    to_lonlat = Transformer.from_crs(area.crs_metric, settings.crs_geographic, always_xy=True)
     metric = shapely.transform(geometry, lambda xy: np.column_stack(to_metric.transform(*xy.T)))
     road = pd.factorize(pd.Series(road_keys, dtype=object))[0].astype(np.int64)
     return EdgeTable(
@@ -138,6 +154,8 @@ def _build_edge_table(area: Area) -> EdgeTable:
         road=road,
         highway=np.array(hws, dtype=object),
         tree=shapely.STRtree(metric),
+        name=np.array(names, dtype=object),
+        to_geographic=lambda xy: np.column_stack(to_lonlat.transform(*xy.T)),
     )
 
 
@@ -179,6 +197,10 @@ class Waypoint:
             "lon": round(self.lon, 6),
             "lat": round(self.lat, 6),
             "node": self.snap.node,
+            "edge": [self.snap.u, self.snap.v, self.snap.key],
+            "fraction": round(self.snap.fraction, 6),
+            "snap_lon": round(self.snap.lon, 7),
+            "snap_lat": round(self.snap.lat, 7),
             "snap_distance_m": round(self.snap.distance_m, 1),
             "kelurahan": self.snap.kelurahan,
         }
@@ -571,21 +593,26 @@ class Route:
     Attributes
     ----------
     nodes
-        Graph node ids along the route.
+        At each end of each piece: the graph node id, or -1 where the route starts, passes a
+        via or ends at a point along a road (``len(edge_index) + 1`` entries).
     edges
-        ``(u, v, key)`` of each edge along the route.
+        ``(u, v, key)`` of each edge driven (wholly or in part) along the route.
     edge_index
-        Index of each edge in the compiled network's edge arrays.
+        Index of each such edge in the compiled network's edge arrays.
     length_m
-        Length in metres.
+        Length in metres, partial roads included.
     travel_time_s
-        Travel time node to node, by the profile.
+        Travel time from the origin point to the destination point, by the profile.
     geometry
-        The route as a line (EPSG:4326), from the first node to the last.
+        The route as a line (EPSG:4326), from the origin's point on the road to the
+        destination's.
     stops
         Position in ``nodes`` of each waypoint (origin first, destination last).
     shared_with_main
         Share of this route's length that is also on the main route (1.0 for the main).
+    fractions
+        ``(k, 2)``: the part of each edge driven, from and to (0 = the edge's ``u``); None when
+        every edge is driven whole.
     """
 
     nodes: tuple[int, ...]
@@ -596,13 +623,34 @@ class Route:
     geometry: LineString
     stops: tuple[int, ...]
     shared_with_main: float = 1.0
+    fractions: np.ndarray | None = field(default=None, repr=False)
+
+    def shares(self) -> np.ndarray:
+        """Share (0-1) of each edge of ``edge_index`` that the route drives."""
+        if self.fractions is None:
+            return np.ones(len(self.edge_index))
+        return self.fractions[:, 1] - self.fractions[:, 0]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able form: ``length_m``, ``travel_time_s``, ``nodes``, ``geometry`` (GeoJSON)."""
+        """JSON-able form: ``length_m``, ``travel_time_s``, ``nodes``, ``geometry`` (GeoJSON).
+
+        ``nodes`` lists the graph nodes passed; ``head_m``/``tail_m`` are the partial roads
+        from the origin's point to the first node and from the last node to the destination's.
+        """
+        shares = self.shares()
+        head = tail = 0.0
+        if len(self.edge_index) and self.nodes[0] == -1:
+            head = float(shares[0])
+        if len(self.edge_index) and self.nodes[-1] == -1:
+            tail = float(shares[-1])
         return {
             "length_m": round(self.length_m, 1),
             "travel_time_s": round(self.travel_time_s, 2),
-            "nodes": [int(n) for n in self.nodes],
+            "nodes": [int(n) for n in self.nodes if n >= 0],
+            "starts_at_node": bool(self.nodes and self.nodes[0] >= 0),
+            "ends_at_node": bool(self.nodes and self.nodes[-1] >= 0),
+            "head_share": round(head, 6),
+            "tail_share": round(tail, 6),
             "geometry": mapping(self.geometry),
             "shared_with_main": round(self.shared_with_main, 4),
         }
@@ -787,36 +835,69 @@ def route_edges(
     NoRouteError
         If a stop cannot be reached from the previous one.
     """
-    main = path_through(net, stops)
+    found = _alternatives(
+        net,
+        lambda w: (*path_through(net, stops, w), None),
+        alternatives=alternatives,
+        max_shared=max_shared,
+        max_stretch=max_stretch,
+        penalty=penalty,
+        max_tries=max_tries,
+    )
+    return [f[:3] for f in found]
+
+
+#: ``(boundaries, edges, stop_positions, fractions)`` of a route found through points.
+Found = tuple[list[int], np.ndarray, list[int], np.ndarray | None]
+
+
+def _alternatives(
+    net: CompiledNetwork,
+    search: Any,
+    *,
+    alternatives: int,
+    max_shared: float,
+    max_stretch: float,
+    penalty: float,
+    max_tries: int,
+) -> list[Found]:
+    """The main route of ``search(weights)`` and alternatives by the penalty method."""
+    main = search(None)
     found = [main]
     if alternatives <= 0 or len(main[1]) == 0:
         return found
     table_road = _road_ids(net)
     tt, length = net.travel_time, net.length
+
+    def shares(f: Found) -> np.ndarray:
+        return np.ones(len(f[1])) if f[3] is None else f[3][:, 1] - f[3][:, 0]
+
     main_roads = np.zeros(table_road.max() + 1, dtype=bool)
     main_roads[table_road[main[1]]] = True
-    main_len, main_time = float(length[main[1]].sum()), float(tt[main[1]].sum())
+    main_len = float((length[main[1]] * shares(main)).sum())
+    main_time = float((tt[main[1]] * shares(main)).sum())
     uses = np.zeros(len(main_roads))
     uses[table_road[main[1]]] += 1
-    seen = {tuple(main[0])}
+    seen = {(tuple(main[0]), tuple(main[1].tolist()))}
     accepted_roads: list[np.ndarray] = []
     for _ in range(max_tries):
         if len(found) > alternatives:
             break
         weights = tt * penalty ** uses[table_road]
-        cand = path_through(net, stops, weights)
+        cand = search(weights)
         edges = cand[1]
         uses[table_road[edges]] += 1
-        key = tuple(cand[0])
+        key = (tuple(cand[0]), tuple(edges.tolist()))
         if key in seen:
             continue
         seen.add(key)
-        c_len, c_time = float(length[edges].sum()), float(tt[edges].sum())
-        shared = float(length[edges][main_roads[table_road[edges]]].sum())
+        part = shares(cand)
+        c_len, c_time = float((length[edges] * part).sum()), float((tt[edges] * part).sum())
+        shared = float((length[edges] * part)[main_roads[table_road[edges]]].sum())
         if c_time > max_stretch * main_time or shared > max_shared * min(c_len, main_len):
             continue
         if any(
-            float(length[edges][other[table_road[edges]]].sum()) > 0.8 * c_len
+            float((length[edges] * part)[other[table_road[edges]]].sum()) > 0.8 * c_len
             for other in accepted_roads
         ):
             continue
@@ -825,6 +906,119 @@ def route_edges(
         accepted_roads.append(roads)
         found.append(cand)
     return found
+
+
+#: A fraction this small of an edge is no piece at all (the point is the node).
+_PIECE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class StopAccess:
+    """A waypoint's phantom node and which ways from it are open.
+
+    Attributes
+    ----------
+    point
+        The phantom node.
+    leave, reach
+        ``(towards edge_v, towards edge_u)`` and ``(from edge_u, from edge_v)`` overrides of
+        the open mask (None: the mask decides).
+    """
+
+    point: EdgePoint
+    leave: tuple[bool, bool] | None = None
+    reach: tuple[bool, bool] | None = None
+
+
+def path_through_points(
+    net: CompiledNetwork,
+    stops: Sequence[StopAccess],
+    weights: np.ndarray | None = None,
+    *,
+    base: CompiledNetwork | None = None,
+) -> Found:
+    """Fastest path through points along roads (phantom nodes), in order.
+
+    Parameters
+    ----------
+    net
+        Compiled network (closures applied).
+    stops
+        The origin, vias and destination.
+    weights
+        Per-edge weights to minimise instead of the travel times.
+    base
+        The network without closures: two points on one road may go straight along it
+        when no closure lies between them (checked by the caller through ``leave``).
+
+    Returns
+    -------
+    boundaries, edges, positions, fractions
+        Compiled node index at each end of each piece (-1 at a point along a road), the edge
+        of each piece, the position in ``boundaries`` of each stop, and each piece's
+        ``(from, to)`` fraction of its edge.
+
+    Raises
+    ------
+    NoRouteError
+        If a stop cannot be reached from the previous one.
+    """
+    fast = _Reweighter.of(net)
+    w = net.travel_time if weights is None else weights
+    matrix = net.matrix if weights is None else fast.matrix(weights)
+    pieces: list[tuple[int, float, float]] = []
+    positions = [0]
+
+    def add(edge: int, f0: float, f1: float) -> None:
+        if f1 - f0 > _PIECE_TOLERANCE:
+            pieces.append((edge, f0, f1))
+
+    for a, b in itertools.pairwise(stops):
+        if a.point != b.point:
+            straight = None
+            if base is not None and a.leave is not None:
+                straight = direct(base, a.point, b.point, w)
+                if straight is not None:
+                    forward = straight[2] == a.point.edge
+                    # the stretch between them is open when a can leave that way and b be
+                    # reached from that side
+                    ok = (a.leave[0] and b.reach[0]) if forward else (a.leave[1] and b.reach[1])
+                    straight = straight if ok else None
+            else:
+                straight = direct(net, a.point, b.point, w)
+            path, first, last, _ = point_leg(
+                net,
+                matrix,
+                w,
+                exits(net, a.point, w, a.leave),
+                entries(net, b.point, w, b.reach),
+                straight,
+            )
+            if last is None:
+                add(first[2], first[3], first[4])
+            else:
+                add(first[2], first[3], first[4])
+                if len(path) > 1:
+                    for e in fast.steps(path, w).tolist():
+                        pieces.append((int(e), 0.0, 1.0))
+                add(last[2], last[3], last[4])
+        positions.append(len(pieces))
+    if pieces:
+        edges = np.array([p[0] for p in pieces], dtype=np.int64)
+        fractions = np.array([(p[1], p[2]) for p in pieces], dtype=float)
+        starts = np.where(fractions[:, 0] <= _PIECE_TOLERANCE, net.edge_u[edges], -1)
+        ends = np.where(fractions[:, 1] >= 1 - _PIECE_TOLERANCE, net.edge_v[edges], -1)
+        boundaries = [int(starts[0]), *(int(x) for x in ends)]
+        if np.all(fractions[:, 0] <= _PIECE_TOLERANCE) and np.all(
+            fractions[:, 1] >= 1 - _PIECE_TOLERANCE
+        ):
+            fractions = None
+    else:
+        node = stops[0].point.at_node(net)
+        boundaries = [-1 if node is None else node]
+        edges = np.zeros(0, dtype=np.int64)
+        fractions = None
+    return boundaries, edges, positions, fractions
 
 
 # id(edge_u) -> (edge_u, road ids); networks derived by closures share their edge arrays
@@ -852,6 +1046,7 @@ def build_route(
     edges: np.ndarray,
     positions: list[int],
     main_roads: np.ndarray | None,
+    fractions: np.ndarray | None = None,
 ) -> Route:
     """A :class:`Route` from a compiled node path and its edges.
 
@@ -862,83 +1057,122 @@ def build_route(
     table
         Its edge table (``edge_table(area, net)``).
     path
-        Compiled node indices.
+        Compiled node indices at each end of each edge (-1 at a point along a road).
     edges
         Edge indices along the path (``net.path_edges(path)``).
     positions
         Position in ``path`` of each waypoint.
     main_roads
         Road mask of the main route, to measure the shared share (None for the main itself).
+    fractions
+        Part ``(from, to)`` of each edge driven (None: every edge whole).
 
     Returns
     -------
     Route
     """
-    nodes = tuple(int(n) for n in net.nodes[np.asarray(path, dtype=np.int64)])
-    length = float(net.length[edges].sum())
+    path_arr = np.asarray(path, dtype=np.int64)
+    nodes = tuple(int(net.nodes[i]) if i >= 0 else -1 for i in path_arr.tolist())
+    edges = np.asarray(edges, dtype=np.int64)
+    share = np.ones(len(edges)) if fractions is None else fractions[:, 1] - fractions[:, 0]
+    length = float((net.length[edges] * share).sum())
     if len(edges):
         coords: list[tuple[float, float]] = []
-        for geom in table.geometry[edges]:
+        for geom in piece_geometries(table, edges, fractions):
             part = list(geom.coords)
             coords.extend(part if not coords else part[1:])
-        geometry = LineString(coords)
+        geometry = LineString(coords) if len(coords) >= 2 else LineString()
     else:
         geometry = LineString()
     shared = 1.0
     if main_roads is not None and length > 0:
         roads = _road_ids(net)[edges]
-        shared = float(net.length[edges][main_roads[roads]].sum()) / length
+        shared = float((net.length[edges] * share)[main_roads[roads]].sum()) / length
     return Route(
         nodes=nodes,
         edges=tuple(
-            (int(table.u[e]), int(table.v[e]), int(table.key[e])) for e in np.asarray(edges)
+            (int(table.u[e]), int(table.v[e]), int(table.key[e])) for e in edges
         ),
-        edge_index=np.asarray(edges, dtype=np.int64),
+        edge_index=edges,
         length_m=length,
-        travel_time_s=float(net.travel_time[edges].sum()),
+        travel_time_s=float((net.travel_time[edges] * share).sum()),
         geometry=geometry,
         stops=tuple(positions),
         shared_with_main=shared,
+        fractions=fractions,
     )
 
 
-def _endpoint_index(
+def piece_geometries(
+    table: EdgeTable,
+    edges: np.ndarray,
+    fractions: np.ndarray | None,
+    *,
+    metric: bool = False,
+) -> list[BaseGeometry]:
+    """Geometry of the part of each edge driven (EPSG:4326, or the metric CRS).
+
+    A partial piece is cut from the edge's metric line by length and, for EPSG:4326, turned
+    back with the table's transformer, so a piece ends exactly at the snapped point.
+    """
+    full = table.geometry_metric if metric else table.geometry
+    out = list(full[edges])
+    if fractions is None:
+        return out
+    for i in np.flatnonzero((fractions[:, 0] > _PIECE_TOLERANCE) | (fractions[:, 1] < 1 - 1e-9)):
+        line = table.geometry_metric[edges[i]]
+        f0, f1 = float(fractions[i, 0]), float(fractions[i, 1])
+        piece = substring(line, f0, f1, normalized=True)
+        if piece.geom_type == "Point":
+            piece = LineString([piece.coords[0], piece.coords[0]])
+        if not metric:
+            piece = shapely.transform(piece, table.to_geographic)
+        out[i] = piece
+    return out
+
+
+def _stop_access(
     area: Area,
-    net: CompiledNetwork,
+    base: CompiledNetwork,
     table: EdgeTable,
     waypoint: Waypoint,
     blocks: list[tuple[Closure, BaseGeometry]],
     role: str,
-) -> int:
-    """Compiled node index a waypoint routes from, avoiding closures next to it."""
+) -> StopAccess:
+    """A waypoint's phantom node, and which ways from it no closure blocks."""
     snap = waypoint.snap
+    point = edge_points(
+        base,
+        np.array([snap.u]),
+        np.array([snap.v]),
+        np.array([snap.key]),
+        np.array([snap.fraction]),
+    )[0]
     if not blocks:
-        return net.index_of(snap.node)
-    point = _to_metric(area, [Point(snap.lon, snap.lat)])[0]
+        return StopAccess(point)
+    where = _to_metric(area, [Point(snap.lon, snap.lat)])[0]
     for closure, block in blocks:
-        if block.distance(point) <= CLOSURE_TOUCH_M:
+        if block.distance(where) <= CLOSURE_TOUCH_M:
             msg = (
                 f"Titik {role} '{waypoint.label}' berada di dalam penutupan jalan "
                 f"'{closure.name}'. Pindahkan titiknya atau ubah penutupannya."
             )
             raise NoRouteError(msg)
-    # the snapped road: reach the end whose stretch from the point crosses no closure
-    hits = np.flatnonzero((table.u == snap.u) & (table.v == snap.v) & (table.key == snap.key))
-    line = table.geometry_metric[hits[0]] if len(hits) else None
-    ends = [snap.node, snap.v if snap.node == snap.u else snap.u]
-    for end in ends:
-        if line is None:
-            return net.index_of(end)
-        along = line.project(point)
-        part = substring(line, along, 0 if end == snap.u else line.length)
-        if not any(part.intersects(block) for _, block in blocks):
-            return net.index_of(end)
-    names = ", ".join(f"'{c.name}'" for c, b in blocks if line is not None and line.intersects(b))
-    msg = (
-        f"Titik {role} '{waypoint.label}' terkurung penutupan jalan {names}: jalan di kedua "
-        "arahnya tertutup."
-    )
-    raise NoRouteError(msg)
+    # the snapped road: which stretch, from the point to each end, crosses no closure
+    line = table.geometry_metric[point.edge]
+    along = point.fraction * line.length
+    to_u = substring(line, 0, along)
+    to_v = substring(line, along, line.length)
+    clear_u = not any(to_u.intersects(b) for _, b in blocks)
+    clear_v = not any(to_v.intersects(b) for _, b in blocks)
+    if not (clear_u or clear_v):
+        names = ", ".join(f"'{c.name}'" for c, b in blocks if line.intersects(b))
+        msg = (
+            f"Titik {role} '{waypoint.label}' terkurung penutupan jalan {names}: jalan di "
+            "kedua arahnya tertutup."
+        )
+        raise NoRouteError(msg)
+    return StopAccess(point, leave=(clear_v, clear_u), reach=(clear_u, clear_v))
 
 
 def plan_route(
@@ -1002,17 +1236,29 @@ def plan_route(
     stops = []
     for i, point in enumerate(points):
         role = "asal" if i == 0 else "tujuan" if i == len(points) - 1 else f"singgah {i}"
-        stops.append(_endpoint_index(area, work, table, point, blocks, role))
+        stops.append(_stop_access(area, net, table, point, blocks, role))
+    base = net if blocks else None
     try:
-        found = route_edges(
-            work, stops, alternatives=alternatives, max_shared=max_shared, max_stretch=max_stretch
+        found = _alternatives(
+            work,
+            lambda w: path_through_points(work, stops, w, base=base),
+            alternatives=alternatives,
+            max_shared=max_shared,
+            max_stretch=max_stretch,
+            penalty=1.2,
+            max_tries=12,
         )
     except NoRouteError:
         raise _explain_no_route(net, work, points, stops, bool(mask.any())) from None
-    main = build_route(work, table, *found[0], None)
+
+    def made(f: Found, roads: np.ndarray | None) -> Route:
+        path, edges, positions, fractions = f
+        return build_route(work, table, path, edges, positions, roads, fractions)
+
+    main = made(found[0], None)
     main_roads = np.zeros(int(_road_ids(net).max()) + 1, dtype=bool)
     main_roads[_road_ids(net)[main.edge_index]] = True
-    alts = [build_route(work, table, *f, main_roads) for f in found[1:]]
+    alts = [made(f, main_roads) for f in found[1:]]
     alts.sort(key=lambda r: r.travel_time_s)
     return RoutePlan(
         profile=net.profile,
@@ -1029,7 +1275,7 @@ def _explain_no_route(
     net: CompiledNetwork,
     work: CompiledNetwork,
     points: Sequence[Waypoint],
-    stops: Sequence[int],
+    stops: Sequence[StopAccess],
     closed: bool,
 ) -> NoRouteError:
     for (a, b), (pa, pb) in zip(
@@ -1037,9 +1283,16 @@ def _explain_no_route(
         itertools.pairwise(points),
         strict=True,
     ):
-        if np.isfinite(dijkstra(work.matrix, indices=a, limit=np.inf)[b]):
+        try:
+            path_through_points(work, [a, b], base=net if closed else None)
             continue
-        open_reach = np.isfinite(dijkstra(net.matrix, indices=a)[b])
+        except NoRouteError:
+            pass
+        try:
+            path_through_points(net, [StopAccess(a.point), StopAccess(b.point)])
+            open_reach = True
+        except NoRouteError:
+            open_reach = False
         if closed and open_reach:
             why = "jalan-jalan yang menghubungkannya tertutup oleh penutupan"
         else:

@@ -27,9 +27,12 @@ class Snap:
     u, v, key
         The road's edge in the graph.
     node
-        The edge end nearer along the road to the snapped point (used for routing).
+        The edge end nearer along the road to the snapped point.
     kelurahan
         Kelurahan of the snapped point, or None outside the area.
+    fraction
+        Position of the snapped point along the edge from ``u`` (0) to ``v`` (1), by length:
+        routes start and end there (a "phantom node"), not at ``node``.
     """
 
     lon: float
@@ -40,6 +43,7 @@ class Snap:
     key: int
     node: int
     kelurahan: str | None
+    fraction: float = 0.0
 
     @classmethod
     def from_row(cls, area: Area, row: pd.Series) -> Snap:
@@ -54,6 +58,7 @@ class Snap:
             key=int(row["key"]),
             node=int(row["node"]),
             kelurahan=kelurahan_at(area, float(point.x), float(point.y)),
+            fraction=float(row["fraction"]),
         )
 
 
@@ -70,8 +75,9 @@ def snap_points(area: Area, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFram
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per input point: ``u``, ``v``, ``key``, ``node``, ``distance_m`` and the snapped
-        point as geometry (EPSG:4326).
+        One row per input point: ``u``, ``v``, ``key``, ``node``, ``fraction`` (along the edge
+        from ``u``), ``distance_m`` (point to road) and the snapped point as geometry
+        (EPSG:4326).
     """
     edges = area.edges_metric
     points = gpd.GeoSeries(
@@ -83,7 +89,9 @@ def snap_points(area: Area, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFram
     lines = edges.geometry.to_numpy()[edge_idx]
     along = shapely.line_locate_point(lines, points.to_numpy())
     snapped = shapely.line_interpolate_point(lines, along)
-    near_start = along <= shapely.length(lines) / 2
+    total = shapely.length(lines)
+    fraction = np.clip(np.divide(along, total, out=np.zeros_like(along), where=total > 0), 0, 1)
+    near_start = fraction <= 0.5
     u = edges["u"].to_numpy()[edge_idx]
     v = edges["v"].to_numpy()[edge_idx]
     return gpd.GeoDataFrame(
@@ -92,6 +100,7 @@ def snap_points(area: Area, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFram
             "v": v,
             "key": edges["key"].to_numpy()[edge_idx],
             "node": np.where(near_start, u, v),
+            "fraction": fraction,
             "distance_m": dist,
         },
         geometry=gpd.GeoSeries(snapped, crs=area.crs_metric).to_crs(settings.crs_geographic).values,
@@ -129,3 +138,54 @@ def snap_point(area: Area, lon: float, lat: float, *, max_distance_m: float | No
         )
         raise OffNetworkError(msg)
     return Snap.from_row(area, row)
+
+
+def require_on_network(
+    area: Area,
+    names: list[str],
+    lon: np.ndarray,
+    lat: np.ndarray,
+    *,
+    what: str = "Titik",
+    max_distance_m: float | None = None,
+) -> None:
+    """Refuse points (posts, venues...) farther than the snap limit from the loaded network.
+
+    Parameters
+    ----------
+    area
+        The area with its loaded network.
+    names
+        Name of each point, for the message.
+    lon, lat
+        The points (EPSG:4326).
+    what
+        What the points are, for the message (e.g. "Pos dan venue").
+    max_distance_m
+        Farthest allowed distance; default ``settings.max_snap_distance_m``.
+
+    Raises
+    ------
+    OffNetworkError
+        Naming every point too far from the network (and the network loaded).
+    """
+    if len(names) == 0:
+        return
+    limit = settings.max_snap_distance_m if max_distance_m is None else max_distance_m
+    rows = snap_points(area, np.asarray(lon, float), np.asarray(lat, float))
+    far = np.flatnonzero(rows["distance_m"].to_numpy() > limit)
+    if len(far) == 0:
+        return
+    listed = "; ".join(
+        f"{names[i]} ({_km(rows['distance_m'].iloc[i])})" for i in far[:10]
+    )
+    more = f" dan {len(far) - 10} lagi" if len(far) > 10 else ""
+    msg = (
+        f"{what} berikut berjarak lebih dari {limit:.0f} m dari jaringan jalan yang dimuat "
+        f"({area.network_name}): {listed}{more}. Muat jaringan jalan wilayah operasi ini."
+    )
+    raise OffNetworkError(msg)
+
+
+def _km(metres: float) -> str:
+    return f"{metres / 1000:,.1f} km" if metres >= 1000 else f"{metres:.0f} m"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import gpxpy
 import networkx as nx
 import osmnx as ox
 import pytest
+from _split_edge import split_at_points
 from shapely.geometry import LineString, shape
 
 from cli import main
@@ -46,21 +46,24 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 def test_route_time_equals_independent_dijkstra(outputs):
+    """From each place's point on its road: networkx on the exported graph split there."""
     data = outputs["json"]
     graph = ox.load_graphml(outputs["graphml"])
     main_route = data["route"]
     nodes = main_route["nodes"]
-    expected = nx.dijkstra_path_length(graph, nodes[0], nodes[-1], weight="travel_time")
-    assert main_route["travel_time_s"] == pytest.approx(expected, rel=0.005)
-    # the origin and destination nodes are what osmnx itself finds nearest the two places
-    origin, destination = data["waypoints"][0], data["waypoints"][-1]
-    assert nodes[0] == ox.distance.nearest_nodes(graph, origin["lon"], origin["lat"])
-    assert nodes[-1] == ox.distance.nearest_nodes(graph, destination["lon"], destination["lat"])
-    length = sum(
-        min(d["length"] for d in graph.get_edge_data(a, b).values())
-        for a, b in itertools.pairwise(nodes)
+    points = [(*w["edge"], w["fraction"]) for w in data["waypoints"]]
+    split, ids = split_at_points(graph, points)
+    expected = nx.dijkstra_path_length(split, ids[0], ids[-1], weight="travel_time")
+    assert main_route["travel_time_s"] == pytest.approx(expected, rel=1e-6)
+    length = nx.path_weight(
+        split, nx.dijkstra_path(split, ids[0], ids[-1], weight="travel_time"), "length"
     )
     assert main_route["length_m"] == pytest.approx(length, abs=0.5)
+    # the edge each place snaps to is what osmnx itself finds nearest the place
+    for w in (data["waypoints"][0], data["waypoints"][-1]):
+        u, v, _ = ox.distance.nearest_edges(graph, w["lon"], w["lat"])
+        assert {u, v} == set(w["edge"][:2])
+    assert set(nodes) <= set(graph.nodes)
 
 
 def test_json_shape(outputs):

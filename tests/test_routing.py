@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pytest
 import shapely
+from _split_edge import split_route_time
 from shapely.geometry import LineString, Point
 
 from geo._errors import GeoError, InputFileError, NoRouteError, OffNetworkError
@@ -49,18 +50,34 @@ def _crossing(route_geom: LineString, *, half_width_deg: float = 0.0006) -> Line
     return LineString([(mid.x - nx_, mid.y - ny_), (mid.x + nx_, mid.y + ny_)])
 
 
+def _split_points(plan) -> list[tuple[int, int, int, float]]:
+    return [(w.snap.u, w.snap.v, w.snap.key, w.snap.fraction) for w in plan.waypoints]
+
+
 def test_main_route_time_equals_networkx_dijkstra(area, convoy, timed):
+    """From the places' points on their roads: networkx on the graph split at those points."""
     plan = plan_route(area, convoy, [POLRES, KPU])
     route = plan.main
-    expected = nx.dijkstra_path_length(timed, route.nodes[0], route.nodes[-1], weight="travel_time")
+    expected = split_route_time(timed, _split_points(plan))
     assert route.travel_time_s == pytest.approx(expected, rel=1e-9)
     assert route.length_m > 500
-    assert route.nodes[0] == plan.waypoints[0].snap.node
-    assert route.nodes[-1] == plan.waypoints[-1].snap.node
-    # the edges form a connected walk and the geometry follows them
+    # the edges form a connected walk and the geometry runs from snapped point to snapped point
     assert all(a[1] == b[0] for a, b in zip(route.edges, route.edges[1:], strict=False))
-    start = area.graph.nodes[route.nodes[0]]
-    assert route.geometry.coords[0] == pytest.approx((start["x"], start["y"]))
+    first, last = plan.waypoints[0].snap, plan.waypoints[-1].snap
+    assert route.geometry.coords[0] == pytest.approx((first.lon, first.lat), abs=1e-7)
+    assert route.geometry.coords[-1] == pytest.approx((last.lon, last.lat), abs=1e-7)
+
+
+def test_route_between_nodes_equals_networkx_dijkstra(area, convoy, timed):
+    """Origin and destination exactly at nodes: node to node, as before phantom nodes."""
+    a, b = 17, 905
+    pa, pb = area.graph.nodes[a], area.graph.nodes[b]
+    plan = plan_route(area, convoy, [(pa["x"], pa["y"]), (pb["x"], pb["y"])])
+    route = plan.main
+    assert route.nodes[0] == a and route.nodes[-1] == b
+    assert route.fractions is None
+    expected = nx.dijkstra_path_length(timed, a, b, weight="travel_time")
+    assert route.travel_time_s == pytest.approx(expected, rel=1e-9)
 
 
 def test_alternatives_really_differ(area, convoy):
@@ -70,7 +87,9 @@ def test_alternatives_really_differ(area, convoy):
     main_roads = {frozenset(e[:2]) for e in main.edges}
     for alt in plan.alternatives:
         shared = sum(
-            area.graph.edges[e]["length"] for e in alt.edges if frozenset(e[:2]) in main_roads
+            area.graph.edges[e]["length"] * share
+            for e, share in zip(alt.edges, alt.shares(), strict=True)
+            if frozenset(e[:2]) in main_roads
         )
         assert shared <= 0.6 * min(alt.length_m, main.length_m) + 1e-6
         assert alt.shared_with_main == pytest.approx(shared / alt.length_m, abs=1e-6)
@@ -80,14 +99,16 @@ def test_alternatives_really_differ(area, convoy):
     assert len({a.nodes for a in plan.alternatives}) == len(plan.alternatives)
 
 
-def test_waypoints_are_visited_in_order(area, convoy):
+def test_waypoints_are_visited_in_order(area, convoy, timed):
     via = "Gedung Sesat Agung Jurai Siwo Kota Metro"
     plan = plan_route(area, convoy, [POLRES, via, KPU])
     route = plan.main
     assert len(route.stops) == 3
-    assert route.nodes[route.stops[1]] == plan.waypoints[1].snap.node
+    via_snap = plan.waypoints[1].snap
+    assert route.geometry.distance(Point(via_snap.lon, via_snap.lat)) < 1e-7
     direct = plan_route(area, convoy, [POLRES, KPU]).main
     assert route.travel_time_s > direct.travel_time_s
+    assert route.travel_time_s == pytest.approx(split_route_time(timed, _split_points(plan)))
 
 
 def test_closure_across_main_route_is_avoided(area, convoy):

@@ -296,6 +296,10 @@ class Store:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 conn.execute("BEGIN IMMEDIATE")
+                # read again under the write lock: another process may have migrated meanwhile
+                if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+                    conn.execute("COMMIT")
+                    continue
                 try:
                     _drop_audit_triggers(conn)  # renewed after the migrations
                     for statement in _statements(script):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from feeds import http as feeds_http
+from layers import served
 
-routes: list = [*feeds_http.routes]
+routes: list = [*served.routes, *feeds_http.routes]
 
 app = st.App("app.py", routes=routes, lifespan=feeds_http.lifespan)

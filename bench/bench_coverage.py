@@ -21,7 +21,7 @@
    road), 500 posts drawn with the same seed with readiness 0, 1 or 2 minutes; ours for three
    cutoffs, all figures.
 
-3. **The commander page** (``views/coverage.py``) through Streamlit's AppTest with 20 live unit
+3. **The commander page** (``views/coverage/page.py``) through Streamlit's AppTest with 20 live unit
    positions: server time of the live fragment (map, units, figures: what the timed refresh
    reruns) and of a full rerun (the whole script: sidebar, page, planning tabs).
 
@@ -317,7 +317,7 @@ def bench_page() -> dict:
     runner.exec_func_with_error_handling = timed
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-        at.switch_page("views/coverage.py").run()
+        at.switch_page("views/coverage/page.py").run()
         store = Store(os.environ["PETA_DB"])
         operation = op.get_operation(store, op.DEFAULT_OPERATION)
         area = load_area()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections.abc import Iterable
+
 import folium
-import geopandas as gpd
 from folium import plugins
 
 from layers.area import basemap_group, boundary_group, places_groups, roads_group
@@ -17,6 +18,7 @@ from layers.assets import use_local_assets
 from layers.legend import attribution as attribution_element
 from layers.legend import tile_error_notice
 from layers.minimap import VectorMiniMap
+from layers.remote import Loader
 from style import CATEGORY_STYLE, THEMES, road_style
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -36,13 +38,17 @@ class MapText:
     legend: str
     approximate: str
     tiles_failed: str
+    loading: str
+    loading_failed: str
+    source: str
     road_classes: dict[str, str]
     categories: dict[str, str]
 
 
 def base_map(
-    layers: dict[str, gpd.GeoDataFrame],
-    places: gpd.GeoDataFrame,
+    url: str,
+    bounds: tuple[float, float, float, float],
+    place_counts: dict[str, int],
     text: MapText,
     *,
     attribution: str,
@@ -53,15 +59,19 @@ def base_map(
     show_places: bool = True,
     show_roads: bool = True,
     controls: bool = True,
+    plugins_needed: Iterable[type] = (),
 ) -> folium.Map:
     """Base map of an area.
 
     Parameters
     ----------
-    layers
-        Display layers from ``geo.display.display_layers`` plus ``*_labels`` point layers.
-    places
-        Places layer (``geo.places``).
+    url
+        The area's served bundle (``layers.area.area_bundle`` published by
+        ``layers.served.publish``): the map fetches its layers from there.
+    bounds
+        ``(minx, miny, maxx, maxy)`` of the city boundary, EPSG:4326.
+    place_counts
+        Places per category (the layer names show them).
     text
         Labels in the user's language.
     attribution
@@ -76,6 +86,9 @@ def base_map(
         Add the places and roads layers.
     controls
         Add fullscreen, measure and mouse-position controls.
+    plugins_needed
+        folium plugin classes whose assets the map loads from the start (e.g. ``AntPath``
+        for a route added later through ``feature_group_to_add``).
 
     Returns
     -------
@@ -83,7 +96,6 @@ def base_map(
     """
     use_local_assets()
     th = THEMES[theme]
-    bounds = layers["kota"].total_bounds
     m = folium.Map(
         location=center or [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
         zoom_start=zoom or 13,
@@ -98,33 +110,29 @@ def base_map(
             ".leaflet-control-attribution{font-size:10px;max-width:65%;line-height:1.3}</style>"
         )
     )
+    needed = (plugins.BeautifyIcon, *plugins_needed)
+    Loader(text.loading, text.loading_failed, plugins=needed).add_to(m)
     if basemap == "osm":
         tiles = folium.TileLayer(
             OSM_TILES, attr=OSM_ATTRIBUTION, name=text.basemap_osm, max_zoom=19
         ).add_to(m)
         tile_error_notice(tiles, text.tiles_failed).add_to(m)
     if basemap != "none":
-        basemap_group(
-            layers["settlements"], layers["rivers"], name=text.basemap, theme=theme
-        ).add_to(m)
+        basemap_group(url, name=text.basemap, theme=theme).add_to(m)
     attribution_element(attribution).add_to(m)
     if show_roads:
-        roads_group(
-            layers["roads"], name=text.roads, class_names=text.road_classes, theme=theme
-        ).add_to(m)
+        roads_group(url, name=text.roads, class_names=text.road_classes, theme=theme).add_to(m)
     for level, name in (
         ("kelurahan", text.kelurahan),
         ("kecamatan", text.kecamatan),
         ("kota", text.kota),
     ):
-        boundary_group(
-            layers[level], layers.get(f"{level}_labels") if level != "kota" else None,
-            name=name, level=level, theme=theme,
-        ).add_to(m)  # fmt: skip
+        boundary_group(url, name=name, level=level, theme=theme).add_to(m)
     if show_places:
         for group in places_groups(
-            places, category_names=text.categories, approximate_label=text.approximate, theme=theme
-        ):
+            url, place_counts, category_names=text.categories,
+            approximate_label=text.approximate, source_label=text.source, theme=theme,
+        ):  # fmt: skip
             group.add_to(m)
     if controls:
         plugins.Fullscreen(position="topleft").add_to(m)
@@ -136,7 +144,7 @@ def base_map(
             position="bottomright", separator=" , ", num_digits=5, empty_string=""
         ).add_to(m)
         VectorMiniMap(
-            layers["overview"],
+            url,
             {"boundary": th.boundary, "road": road_style("secondary", th)[0]},
             toggle_display=True,
             zoom_level_offset=-3,

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from layers.legend import legend
+from layers.remote import CODE_CHARS, Restyle
 from style import BEYOND_COLOUR, OKABE_ITO, POST_COLOUR, THEMES, band_colour
 
 #: Colours of the areas of responsibility (Paul Tol's muted scheme), one per source, cycling.
@@ -74,6 +75,58 @@ def road_bands_group(
             tooltip=_esc(labels[min(int(band), n_cutoffs)]),
             smooth_factor=1.5,
         ).add_to(group)
+    return group
+
+
+def road_bands_restyle(
+    bands: gpd.GeoDataFrame | None,
+    *,
+    labels: Sequence[str] = (),
+    theme: str = "light",
+    layer: str = "roads",
+) -> folium.FeatureGroup:
+    """The served roads recoloured by time band: one code character per road, no geometry.
+
+    The roads layer of the base map (``layers.area.roads_group``) is fetched once; this
+    group's script only says which band each road is in (about 2 kB for the whole city), so a
+    new post or a unit that moved changes a few kilobytes on the wire.
+
+    Parameters
+    ----------
+    bands
+        From ``geo.coverage.road_bands`` (``band``), one row per ``Area.edges`` row in order;
+        ``None`` puts the roads back to their own style.
+    labels
+        Label of each band, the last one "beyond the last cutoff".
+    theme
+        Theme name.
+    layer
+        Name of the remote roads layer.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Not listed in the layer control (it holds no layer of its own).
+    """
+    group = folium.FeatureGroup(name="bands", control=False, show=True)
+    if bands is None:
+        Restyle(layer, None).add_to(group)
+        return group
+    scale = THEMES[theme].weight_scale
+    n_cutoffs = len(labels) - 1
+    styles, tips = {}, {}
+    for band in range(n_cutoffs + 1):
+        beyond = band >= n_cutoffs
+        code = CODE_CHARS[band]
+        styles[code] = {
+            "color": band_colour(band, n_cutoffs),
+            "weight": (2.0 if beyond else 3.2) * scale,
+            "opacity": 0.75 if beyond else 0.95,
+            "dashArray": "4 5" if beyond else None,
+        }
+        tips[code] = str(labels[band])
+    codes = "".join(CODE_CHARS[min(int(b), n_cutoffs)] for b in bands["band"])
+    Restyle(layer, codes, styles, tips).add_to(group)
     return group
 
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 from folium.plugins import MiniMap
 from folium.template import Template
 
 
 class VectorMiniMap(MiniMap):
-    """``folium.plugins.MiniMap`` drawing a GeoJSON layer instead of a tile layer.
+    """``folium.plugins.MiniMap`` drawing the ``overview`` part of a served bundle.
 
     Parameters
     ----------
-    overview
-        Lines/polygons with a ``kind`` column (``boundary`` or ``road``), EPSG:4326.
+    url
+        Bundle URL (``layers.served.publish``) with an ``overview`` part whose features have a
+        ``k`` property (``boundary`` or ``road``).
     colours
-        ``kind`` -> stroke colour.
+        ``k`` -> stroke colour.
     **kwargs
         Options of ``MiniMap`` (position, width, height, toggle_display, …).
     """
@@ -23,9 +23,18 @@ class VectorMiniMap(MiniMap):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }}_layer = L.geoJSON({{ this.data|tojson }}, {
-                style: function (f) { return f.properties.style; }, interactive: false
+            var {{ this.get_name() }}_colours = {{ this.colours|tojson }};
+            var {{ this.get_name() }}_layer = L.geoJSON(null, {
+                style: function (f) {
+                    var k = (f.properties || {}).k;
+                    return {color: {{ this.get_name() }}_colours[k] || "#555",
+                            weight: k === "road" ? 1.5 : 1, fill: false};
+                },
+                interactive: false
             });
+            window.Peta.bundle({{ this.url|tojson }}).then(function (d) {
+                {{ this.get_name() }}_layer.addData(d.overview);
+            }).catch(function () {});
             var {{ this.get_name() }} = new L.Control.MiniMap(
                 {{ this.get_name() }}_layer,
                 {{ this.options|tojavascript }}
@@ -35,15 +44,7 @@ class VectorMiniMap(MiniMap):
         """
     )
 
-    def __init__(
-        self, overview: gpd.GeoDataFrame, colours: dict[str, str], **kwargs: object
-    ) -> None:
+    def __init__(self, url: str, colours: dict[str, str], **kwargs: object) -> None:
         super().__init__(**kwargs)
-        frame = overview.assign(
-            style=[
-                {"color": colours.get(kind, "#555"), "weight": 1.5 if kind == "road" else 1,
-                 "fill": False}
-                for kind in overview["kind"]
-            ]
-        )  # fmt: skip
-        self.data = frame.__geo_interface__
+        self.url = url
+        self.colours = colours

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from i18n import keys, t
+from layers import served
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,12 +45,33 @@ def test_map_uses_local_assets_and_draws_layers(app: AppTest) -> None:
     m = args[0]
     links = m.get("js_links", []) + m.get("css_links", [])
     assert links and all(link.startswith("/app/static/vendor/") for link in links)
+    assert "/app/static/vendor/peta-layers.js" in links
     script = m["script"]
-    assert "Kantor Polisi Resor Metro" in script
-    assert (
-        "Metro Selatan" in script and "Hadimulyo Timur" in script
-    )  # kecamatan and kelurahan labels
-    assert script.count('"highway": "residential"') > 1000
+    # the static layers are not in the script: it names the served bundle, once per area
+    assert len(script) < 50_000, len(script)
+    assert "Kantor Polisi Resor Metro" not in script
+    urls = set(re.findall(r'"(/api/layers/[a-z0-9_]+-[0-9a-f]{20}\.geojson)"', script))
+    assert len(urls) == 1, urls
+    bundle = json.loads(served.body(urls.pop()))
+    names = [f["properties"]["n"] for f in bundle["places_police_hq"]["features"]]
+    assert "Kantor Polisi Resor Metro" in names
+    labels = {f["properties"]["t"] for f in bundle["kelurahan_labels"]["features"]}
+    labels |= {f["properties"]["t"] for f in bundle["kecamatan_labels"]["features"]}
+    assert {"Metro Selatan", "Hadimulyo Timur"} <= labels  # kecamatan and kelurahan labels
+    highways = [f["properties"]["h"] for f in bundle["roads"]["features"]]
+    assert highways.count("residential") > 1000
+    # each road knows its row in Area.edges (coverage recolours the served roads by it)
+    index = sorted(f["properties"]["i"] for f in bundle["roads"]["features"])
+    assert index[0] >= 0 and len(set(index)) == len(index) > 2000
+
+
+def test_rerun_sends_the_same_small_map(app: AppTest) -> None:
+    first = [a for a in _all_json_args(app.main) if '"script"' in a]
+    app.run()
+    again = [a for a in _all_json_args(app.main) if '"script"' in a]
+    assert len(first[0]) < 60_000
+    # the same script: streamlit-folium keeps the mounted map (no remount, no lost view)
+    assert json.loads(first[0])["script"] == json.loads(again[0])["script"]
 
 
 def test_language_switch_to_english(app: AppTest) -> None:

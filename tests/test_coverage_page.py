@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("views/coverage.py").run()
+    at.switch_page("views/coverage/page.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -67,7 +68,12 @@ def test_page_shows_coverage_figures_and_map(page: AppTest) -> None:
     assert links and all(link.startswith("/app/static/vendor/") for link in links)
     layers = args["feature_group"]
     assert "Polres Metro" in layers and "Polsek Metro Utara" in layers  # posts
-    assert layers.count("L.geoJson") >= 4  # time bands and isochrones
+    assert "Peta.restyle" in layers  # the time bands, as codes on the served roads
+    codes = re.search(r'Peta\.restyle\("roads", "([0-9a-z-]+)"', layers).group(1)
+    assert len(codes) == 2086 and set(codes) <= set("0123")  # one code per road, 3 cutoffs
+    assert len(set(codes)) >= 3
+    page.checkbox(key="cov_iso").check().run()
+    assert _map_args(page)["feature_group"].count("L.geoJson") >= 2  # isochrones on request
     assert t("cov.legend.title") in args["script"]  # the legend is drawn
     # the figures per kecamatan
     kec = page.dataframe[0].value
@@ -117,8 +123,32 @@ def test_point_far_from_roads_is_a_message_not_a_traceback(page: AppTest) -> Non
     assert page.error and "dari jalan terdekat" in page.error[0].value
     page.text_input(key="cov_point").set_value("bukan titik")
     next(b for b in page.button if b.label == t("cov.point.apply")).click().run()
-    assert not page.exception and "tidak dikenali" in page.error[0].value
+    assert not page.exception
+    errors = [e.value for e in page.error]
+    # the first message stays until dismissed (a timed refresh does not hide it)
+    assert any("tidak dikenali" in e for e in errors), errors
+    assert any("dari jalan terdekat" in e for e in errors), errors
     assert len(op.load_operation(_store(), 1).posts) == 6  # nothing saved
+    page.run()
+    assert len(page.error) == 2
+    dismiss = [b for b in page.button if b.key and b.key.startswith("msg_coverage_")]
+    dismiss[0].click().run()
+    assert [e.value for e in page.error] == errors[1:]
+
+
+def test_map_script_stays_and_bands_travel_as_codes(page: AppTest) -> None:
+    first = _map_args(page)
+    assert len(first["script"]) < 50_000
+    # the road bands recolour the served roads: one code per road, not the geometry
+    assert "Peta.restyle" in first["feature_group"]
+    assert len(first["feature_group"]) < 50_000, len(first["feature_group"])
+    page.radio(key="cov_mode").set_value("add_post").run()
+    page.text_input(key="cov_point").set_value("-5.1130, 105.3068")
+    next(b for b in page.button if b.label == t("cov.point.apply")).click().run()
+    assert not page.exception
+    after = _map_args(page)
+    assert after["script"] == first["script"]  # the mounted map is kept
+    assert after["feature_group"] != first["feature_group"]
 
 
 def test_add_edit_and_delete_a_post(page: AppTest) -> None:

@@ -8,11 +8,37 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
+from geo._errors import GeoError
 from geo.snap import snap_point
 from i18n import t
 from layers.base import area_legend_entries
 from layers.legend import legend, north_arrow
 from views import state
+
+
+
+def _on_click() -> None:
+    """Nearest road point of the clicked point, kept in the session (a widget callback)."""
+    last = (st.session_state.get("area_map") or {}).get("last_clicked")
+    clicked = st.session_state.get("map_click")
+    if not last or (clicked and (last["lat"], last["lng"]) == (clicked["lat"], clicked["lon"])):
+        return
+    try:
+        snap = snap_point(state.get_area(), last["lng"], last["lat"])
+    except GeoError as exc:
+        st.session_state.pop("map_click", None)
+        st.session_state["map_click_error"] = str(exc)
+        return
+    st.session_state.pop("map_click_error", None)
+    st.session_state["map_click"] = {
+        "lat": last["lat"],
+        "lon": last["lng"],
+        "road_lat": snap.lat,
+        "road_lon": snap.lon,
+        "distance": snap.distance_m,
+        "kelurahan": snap.kelurahan or t("map.click.outside"),
+    }
+
 
 st.header(t("map.title"))
 st.caption(t("map.intro"))
@@ -49,7 +75,7 @@ with state.guarded():
             dash_array="4 4",
         ).add_to(click_group)
 
-    out = st_folium(
+    st_folium(
         m,
         key="area_map",
         height=640,
@@ -57,24 +83,12 @@ with state.guarded():
         returned_objects=["last_clicked"],
         feature_group_to_add=click_group,
         layer_control=folium.LayerControl(collapsed=True),
+        on_change=_on_click,  # answered before the rerun draws: one rerun per click
     )
-    last = (out or {}).get("last_clicked")
-    if last and (not clicked or (last["lat"], last["lng"]) != (clicked["lat"], clicked["lon"])):
-        try:
-            snap = snap_point(area, last["lng"], last["lat"])
-        except Exception:
-            st.session_state.pop("map_click", None)
-            raise
-        st.session_state["map_click"] = {
-            "lat": last["lat"],
-            "lon": last["lng"],
-            "road_lat": snap.lat,
-            "road_lon": snap.lon,
-            "distance": snap.distance_m,
-            "kelurahan": snap.kelurahan or t("map.click.outside"),
-        }
-        st.rerun()
-    if clicked:
+    clicked = st.session_state.get("map_click")
+    if st.session_state.get("map_click_error"):
+        st.error(st.session_state["map_click_error"])
+    elif clicked:
         st.info(
             t(
                 "map.click.result",

@@ -22,6 +22,8 @@ from geo.display import display_layers, label_points
 from geo.network import CompiledNetwork, compile_network
 from geo.osm import graph_from_polygon_online
 from i18n import t
+from layers import served
+from layers.area import area_bundle
 from layers.base import MapText, base_map
 from plan.store import Store
 from style import CATEGORY_STYLE
@@ -92,6 +94,26 @@ def get_display_layers() -> dict[str, gpd.GeoDataFrame]:
 
 
 @st.cache_resource(show_spinner=False)
+def _base_layers(area_key: str, _area: Area) -> tuple[str, tuple, dict[str, int]]:
+    layers = _display(area_key, _area)
+    slug = "".join(c if c.isalnum() else "_" for c in area_key.lower())[:40]
+    url = served.publish(slug, area_bundle(layers, _area.places, _area.edges.index))
+    bounds = tuple(float(b) for b in layers["kota"].total_bounds)
+    counts = {str(k): int(v) for k, v in _area.places["category"].value_counts().items()}
+    return url, bounds, counts
+
+
+def base_layers() -> tuple[str, tuple, dict[str, int]]:
+    """The session area's served base layers: bundle URL, city bounds, places per category.
+
+    Serialised once per area (``st.cache_resource``): every page's map fetches the same URL,
+    which the browser caches, so a rerun sends only the map's few kilobytes of script.
+    """
+    area = get_area()
+    return _base_layers(area.key, area)
+
+
+@st.cache_resource(show_spinner=False)
 def _store(path: str | None) -> Store:
     return Store(path)
 
@@ -113,6 +135,9 @@ def map_text() -> MapText:
         legend=t("legend.title"),
         approximate=t("position.approximate"),
         tiles_failed=t("basemap.tiles_failed"),
+        loading=t("map.loading"),
+        loading_failed=t("map.loading_failed"),
+        source=t("map.source"),
         road_classes={h: t(f"road.{h}") for h in ("secondary", "tertiary", "residential", "other")},
         categories={c: t(f"cat.{c}") for c in CATEGORY_STYLE},
     )
@@ -121,9 +146,11 @@ def map_text() -> MapText:
 def page_map(**options: object) -> folium.Map:
     """Base map of the session's area with the sidebar's base layer and theme."""
     area = get_area()
+    url, bounds, counts = base_layers()
     return base_map(
-        get_display_layers(),
-        area.places,
+        url,
+        bounds,  # type: ignore[arg-type]
+        counts,
         map_text(),
         attribution=" | ".join(area.attribution),
         basemap=str(st.session_state.get("basemap", "area")),

@@ -1,4 +1,4 @@
-"""Cached computations and helpers of the coverage page (``views/coverage.py``).
+"""Cached computations and helpers of the coverage page (``views/coverage/``).
 
 Heavy results are cached with ``st.cache_resource`` keyed by small ids (area key, operation
 revision, the tuple of sources, cutoffs); frames are passed as ``_args``. Nothing here computes
@@ -14,8 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from geo import coverage as cv
+from geo import settings
 from geo import simulation
 from geo.area import Area
+from geo.display import simplified
 from geo.network import CompiledNetwork
 from i18n import t
 from plan import operation as op
@@ -23,6 +25,8 @@ from plan.store import Store
 from views import state
 
 WIB = "Asia/Jakarta"
+CUTOFF_CHOICES = [3, 5, 10, 15, 20, 30]
+ISOCHRONE_TOLERANCE_M = 25.0
 
 
 # ------------------------------------------------------------------------------------------
@@ -60,7 +64,9 @@ def analysis(
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def isochrones(area_key: str, sources: tuple, cutoffs: tuple, _analysis: cv.Analysis, _roads):
-    return cv.isochrones(_analysis.reach, _roads, cutoffs)
+    # drawn only: simplified for the browser (a click's dynamic layers stay a few kB)
+    iso = cv.isochrones(_analysis.reach, _roads, cutoffs)
+    return simplified(iso, ISOCHRONE_TOLERANCE_M, settings.crs_metric)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -1,0 +1,1 @@
+"""The commander's coverage page (``page.py``) and its parts."""

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cli.core import add_area_arg, area_from_arg, command
+from cli.core import add_area_arg, area_from_args, command
 from cli.coverage import add_store_args, operation_from_args
 from plan.routes import list_closures, list_route_plans
 
@@ -23,7 +23,7 @@ def run_briefing(args: argparse.Namespace) -> dict[str, Any]:
     from report.pack import write_pack
     from report.schedule import build_schedule
 
-    area = area_from_arg(args.area)
+    area = area_from_args(args)
     store, data = operation_from_args(args, area)
     if store is None:  # an exported operation file: no saved routes or closures
         schedule = build_schedule(data, [], [])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 from geo import datasets
 from geo._errors import GeoError
 from geo.area import Area, load_area
+from geo.osm import DEFAULT_NETWORK_TYPE, NETWORK_SUFFIXES, NETWORK_TYPES
 
 _DESCRIPTION = "Command line: ``python -m cli <command>`` for scripts, checks and the radio room."
 
@@ -49,33 +51,62 @@ def command(
     return register
 
 
-def area_from_arg(spec: str) -> Area:
-    """Area for ``--area``: an embedded area name, or a network file over the default area."""
+def area_from_arg(spec: str, network_type: str = DEFAULT_NETWORK_TYPE) -> Area:
+    """Area for ``--area``: an embedded area name, or a network file over the default area.
+
+    ``network_type`` is the osmnx network type an OSM file's ways are filtered by.
+    """
     if spec in datasets.available_areas():
         return load_area(spec)
     path = Path(spec)
-    if path.suffix.lower() in {".osm", ".xml", ".pbf", ".graphml"} or path.exists():
-        return load_area("metro", network=path)
+    if path.name.lower().endswith(NETWORK_SUFFIXES) or path.exists():
+        return load_area("metro", network=path, network_type=network_type)
     known = ", ".join(datasets.available_areas())
     msg = f"--area {spec!r}: bukan wilayah bawaan ({known}) dan bukan berkas jaringan."
     raise GeoError(msg)
 
 
 def add_area_arg(parser: argparse.ArgumentParser) -> None:
-    """Add the common ``--area`` option."""
+    """Add the common ``--area`` and ``--network-type`` options."""
     parser.add_argument(
         "--area",
         default="metro",
-        help="embedded area name, or an .osm/.osm.pbf/.graphml road network file (default: metro)",
+        help="embedded area name, or an .osm/.osm.bz2/.osm.gz/.osm.pbf/.graphml road network "
+        "file (default: metro)",
     )
+    parser.add_argument(
+        "--network-type",
+        default=None,
+        choices=NETWORK_TYPES,
+        help="osmnx network type an OSM file is filtered by (default: drive; walk for the "
+        "foot profile)",
+    )
+
+
+def area_from_args(args: argparse.Namespace) -> Area:
+    """Area for a command's ``--area`` and ``--network-type`` (walk when ``--profile foot``)."""
+    network_type = getattr(args, "network_type", None)
+    if network_type is None:
+        network_type = "walk" if getattr(args, "profile", None) == "foot" else DEFAULT_NETWORK_TYPE
+    return area_from_arg(args.area, network_type)
+
+
+#: argparse takes "-5.11,105.30" for an option; a coordinate pair is a value.
+_NEGATIVE_VALUE = re.compile(r"^-\d+$|^-\d*\.\d+$|^-\d*\.?\d+\s*[,;]\s*-?\d*\.?\d+$")
+
+
+def _coordinates_are_values(parser: argparse.ArgumentParser) -> None:
+    parser._negative_number_matcher = _NEGATIVE_VALUE
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser with every registered command."""
     parser = argparse.ArgumentParser(prog="python -m cli", description=_DESCRIPTION)
+    _coordinates_are_values(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (_, add_args, help_text) in _COMMANDS.items():
         child = sub.add_parser(name, help=help_text)
+        _coordinates_are_values(child)
         add_args(child)
         child.add_argument("--json", action="store_true", help="print one JSON object")
     return parser

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.core import add_area_arg, area_from_arg, command
+from cli.core import add_area_arg, area_from_args, command
 from geo import formats
 from geo.network import compile_network
 from geo.profiles import PROFILES
@@ -15,7 +15,7 @@ from geo.routing import parse_time, plan_route
 
 def run_route(args: argparse.Namespace) -> dict[str, Any]:
     """Plan a route (``--from``, ``--via``, ``--to``) and return it with its sheet."""
-    area = area_from_arg(args.area)
+    area = area_from_args(args)
     closures = formats.read_closures(args.avoid) if args.avoid else []
     depart = parse_time(args.depart) if args.depart else None
     net = compile_network(area.graph, args.profile)

@@ -7,6 +7,7 @@ well under posted limits, and a motorbike (R2) moves faster than a car (R4) thro
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import networkx as nx
@@ -96,10 +97,27 @@ def with_travel_times(graph: nx.MultiDiGraph, profile: str | Profile) -> nx.Mult
     networkx.MultiDiGraph
     """
     prof = get_profile(profile) if isinstance(profile, str) else profile
+    if graph.number_of_edges() == 0:
+        msg = "Jaringan jalan tidak punya ruas jalan: tidak ada yang dapat ditempuh."
+        raise GeoError(msg)
     out = graph.copy()
-    ox.routing.add_edge_speeds(out, hwy_speeds=prof.speeds, fallback=prof.fallback)
     for _, _, data in out.edges(data=True):
-        data["speed_kph"] = min(float(data["speed_kph"]), prof.max_kph)
-    ox.routing.add_edge_travel_times(out)
+        length = data.get("length")
+        if length is None or not math.isfinite(float(length)):
+            msg = "Sebagian ruas jalan tidak punya panjang (length): jaringan tidak dapat dipakai."
+            raise GeoError(msg)
+        if not data.get("highway"):
+            data["highway"] = "unclassified"
+    try:
+        ox.routing.add_edge_speeds(out, hwy_speeds=prof.speeds, fallback=prof.fallback)
+        for _, _, data in out.edges(data=True):
+            speed = float(data.get("speed_kph", math.nan))
+            if not math.isfinite(speed) or speed <= 0:
+                speed = prof.fallback
+            data["speed_kph"] = min(speed, prof.max_kph)
+        ox.routing.add_edge_travel_times(out)
+    except (ValueError, TypeError, KeyError) as exc:
+        msg = f"Kecepatan ruas jalan tidak dapat dihitung untuk profil {prof.name!r}: {exc}"
+        raise GeoError(msg) from exc
     out.graph["profile"] = prof.name
     return out

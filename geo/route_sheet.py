@@ -557,7 +557,7 @@ def _stretches(
     def point_time(f: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # from a point at fraction f of edge e: on to its v end, or back along its twin to u
         fwd = (1 - f) * tt_e[e] + dist[v_i[e]]
-        rev = f * tt_t[e] + dist[u_i[e]]
+        rev = np.where(back[e], f * np.where(back[e], tt_t[e], 0.0) + dist[u_i[e]], np.inf)
         return np.minimum(fwd, rev), np.where(fwd <= rev, which[v_i[e]], which[u_i[e]])
 
     idx = np.arange(len(edges))

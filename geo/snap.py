@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import osmnx as ox
 import pandas as pd
 import shapely
 
@@ -80,14 +81,39 @@ def snap_points(area: Area, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFram
         (EPSG:4326).
     """
     edges = area.edges_metric
-    points = gpd.GeoSeries(
-        shapely.points(np.asarray(lon, float), np.asarray(lat, float)), crs=settings.crs_geographic
-    ).to_crs(area.crs_metric)
-    (pt_idx, edge_idx), dist = edges.sindex.nearest(points, return_all=False, return_distance=True)
-    order = np.argsort(pt_idx)
-    edge_idx, dist = edge_idx[order], dist[order]
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    points = gpd.GeoSeries(shapely.points(lon, lat), crs=settings.crs_geographic).to_crs(
+        area.crs_metric
+    )
+    xy = shapely.get_coordinates(points.to_numpy())
+    usable = np.isfinite(xy).all(axis=1) if len(xy) == len(points) else np.zeros(0, bool)
+    usable &= np.abs(xy[:, 0] - 500_000) < 2_000_000 if len(xy) else usable
+    edge_idx = np.zeros(len(points), dtype=np.int64)
+    dist = np.full(len(points), np.inf)
+    if usable.any():
+        (pt_idx, near), d = edges.sindex.nearest(
+            points[usable], return_all=False, return_distance=True
+        )
+        order = np.argsort(pt_idx)
+        edge_idx[usable] = near[order]
+        dist[usable] = d[order]
+    if not usable.all():
+        # a point in another part of the world: no projection of this network's zone holds
+        # it; its great-circle distance to the nearest node is what the message needs
+        far = np.flatnonzero(~usable)
+        node_ids = np.array(list(area.graph.nodes))
+        nx_ = np.array([area.graph.nodes[n]["x"] for n in node_ids])
+        ny_ = np.array([area.graph.nodes[n]["y"] for n in node_ids])
+        gc = ox.distance.great_circle(lat[far, None], lon[far, None], ny_[None, :], nx_[None, :])
+        nearest = node_ids[np.argmin(gc, axis=1)]
+        dist[far] = gc.min(axis=1)
+        starts = edges["u"].to_numpy()
+        for i, node in zip(far.tolist(), nearest.tolist(), strict=True):
+            hit = np.flatnonzero((starts == node) | (edges["v"].to_numpy() == node))
+            edge_idx[i] = int(hit[0]) if len(hit) else 0
     lines = edges.geometry.to_numpy()[edge_idx]
-    along = shapely.line_locate_point(lines, points.to_numpy())
+    safe = np.where(usable, points.to_numpy(), shapely.get_point(lines, 0))
+    along = shapely.line_locate_point(lines, safe)
     snapped = shapely.line_interpolate_point(lines, along)
     total = shapely.length(lines)
     fraction = np.clip(np.divide(along, total, out=np.zeros_like(along), where=total > 0), 0, 1)

@@ -158,8 +158,7 @@ def undirected_edges(graph: nx.MultiDiGraph) -> gpd.GeoDataFrame:
         rev = edges["reversed"].map(lambda r: bool(r[0]) if isinstance(r, list) else bool(r))
         edges = edges.iloc[np.argsort(rev.to_numpy(), kind="stable")]
     road = [
-        _road_key(u, v, n)
-        for u, v, n in zip(edges["u"], edges["v"], edges["length"], strict=True)
+        _road_key(u, v, n) for u, v, n in zip(edges["u"], edges["v"], edges["length"], strict=True)
     ]
     edges = edges[~pd.Series(road, index=edges.index).duplicated().to_numpy()].sort_index()
     edges["highway"] = edges["highway"].map(lambda h: h[0] if isinstance(h, list) else h)

@@ -369,8 +369,9 @@ def edge_points(
         raise NoRouteError(msg)
     edges = order[pos]
     out = []
-    for e, a, b, f in zip(edges.tolist(), iu.tolist(), iv.tolist(), np.asarray(fraction).tolist(),
-                          strict=True):
+    for e, a, b, f in zip(
+        edges.tolist(), iu.tolist(), iv.tolist(), np.asarray(fraction).tolist(), strict=True
+    ):
         lo = np.searchsorted(keys, (b * net.n + a) * 1024)
         hi = np.searchsorted(keys, (b * net.n + a + 1) * 1024)
         twin = -1
@@ -424,9 +425,7 @@ def entries(
     return out
 
 
-def direct(
-    net: CompiledNetwork, a: EdgePoint, b: EdgePoint, weights: np.ndarray
-) -> Step | None:
+def direct(net: CompiledNetwork, a: EdgePoint, b: EdgePoint, weights: np.ndarray) -> Step | None:
     """From ``a`` to ``b`` along their one road without passing a node, if they share it."""
     if a.edge != b.edge:
         return None
@@ -435,7 +434,13 @@ def direct(
         return (-1, (b.fraction - a.fraction) * float(weights[e]), e, a.fraction, b.fraction)
     if b.fraction < a.fraction and a.twin >= 0 and net.open_edges[a.twin]:
         t = a.twin
-        return (-1, (a.fraction - b.fraction) * float(weights[t]), t, 1 - a.fraction, 1 - b.fraction)
+        return (
+            -1,
+            (a.fraction - b.fraction) * float(weights[t]),
+            t,
+            1 - a.fraction,
+            1 - b.fraction,
+        )
     return None
 
 

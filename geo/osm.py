@@ -97,9 +97,7 @@ def graph_from_place_online(
         If the OSM servers cannot be reached or answer with an error.
     """
     _check_type(network_type)
-    return _download(
-        lambda: ox.graph_from_place(query, network_type=network_type, retain_all=True)
-    )
+    return _download(lambda: ox.graph_from_place(query, network_type=network_type, retain_all=True))
 
 
 # --------------------------------------------------------------------------- way filter
@@ -141,7 +139,9 @@ class WayFilter:
 
 def _check_type(network_type: str) -> None:
     if network_type not in NETWORK_TYPES:
-        msg = f"Jenis jaringan tidak dikenal: {network_type!r}. Pilihan: {', '.join(NETWORK_TYPES)}."
+        msg = (
+            f"Jenis jaringan tidak dikenal: {network_type!r}. Pilihan: {', '.join(NETWORK_TYPES)}."
+        )
         raise InputFileError(msg)
 
 

@@ -541,12 +541,18 @@ def _stretches(
     dist, which = time_to_havens(net, havens)
     edges = route.edge_index
     table = edge_table(area, net)
-    fr = route.fractions if route.fractions is not None else np.column_stack(
-        [np.zeros(len(edges)), np.ones(len(edges))]
+    fr = (
+        route.fractions
+        if route.fractions is not None
+        else np.column_stack([np.zeros(len(edges)), np.ones(len(edges))])
     )
     twin = np.array(
-        [p.twin for p in edge_points(net, table.u[edges], table.v[edges], table.key[edges],
-                                     np.zeros(len(edges)))],
+        [
+            p.twin
+            for p in edge_points(
+                net, table.u[edges], table.v[edges], table.key[edges], np.zeros(len(edges))
+            )
+        ],
         dtype=np.int64,
     )
     back = (twin >= 0) & net.open_edges[np.maximum(twin, 0)]

@@ -1090,9 +1090,7 @@ def build_route(
         shared = float((net.length[edges] * share)[main_roads[roads]].sum()) / length
     return Route(
         nodes=nodes,
-        edges=tuple(
-            (int(table.u[e]), int(table.v[e]), int(table.key[e])) for e in edges
-        ),
+        edges=tuple((int(table.u[e]), int(table.v[e]), int(table.key[e])) for e in edges),
         edge_index=edges,
         length_m=length,
         travel_time_s=float((net.travel_time[edges] * share).sum()),

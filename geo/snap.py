@@ -202,9 +202,7 @@ def require_on_network(
     far = np.flatnonzero(rows["distance_m"].to_numpy() > limit)
     if len(far) == 0:
         return
-    listed = "; ".join(
-        f"{names[i]} ({_km(rows['distance_m'].iloc[i])})" for i in far[:10]
-    )
+    listed = "; ".join(f"{names[i]} ({_km(rows['distance_m'].iloc[i])})" for i in far[:10])
     more = f" dan {len(far) - 10} lagi" if len(far) > 10 else ""
     msg = (
         f"{what} berikut berjarak lebih dari {limit:.0f} m dari jaringan jalan yang dimuat "

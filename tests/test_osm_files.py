@@ -100,7 +100,9 @@ def test_one_way_street_has_one_direction(files):
     graph = read_network_file(files["pbf"]).graph
     yani = [(u, v) for u, v, d in graph.edges(data=True) if d.get("name") == "Jl. A. Yani"]
     assert yani and all(not graph.has_edge(v, u) or _only_other_roads(graph, v, u) for u, v in yani)
-    assert all(d.get("oneway") for u, v, d in graph.edges(data=True) if d.get("name") == "Jl. A. Yani")
+    assert all(
+        d.get("oneway") for u, v, d in graph.edges(data=True) if d.get("name") == "Jl. A. Yani"
+    )
 
 
 def _only_other_roads(graph, a, b) -> bool:

@@ -6,7 +6,6 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -14,7 +13,9 @@ from geo.area import Area
 from i18n import t
 from layers import briefing as lb
 from layers import coverage as lc
+from layers.control import TextLayerControl
 from layers.legend import legend, north_arrow, title_block
+from plaintext import escape_markdown
 from plan.operation import ensure_default_operation, get_operation, posts_frame
 from plan.store import Store
 from report.briefing import Briefing, build_briefing
@@ -104,7 +105,8 @@ with state.guarded():
     c_next.button(t("briefing.next"), icon=":material/arrow_forward:", shortcut="Right",
                   on_click=_step, args=(1, total), width="stretch", type="primary")  # fmt: skip
     c_info.markdown(
-        f"**{t('briefing.slide', n=idx + 1, total=total)}** · {_slide_title(kind, item)}"
+        f"**{t('briefing.slide', n=idx + 1, total=total)}** · "
+        f"{escape_markdown(_slide_title(kind, item))}"
     )
     phases = b.schedule.phases()
     moment: datetime | None = None
@@ -326,7 +328,7 @@ with state.guarded():
         height=950 if projector else 760,
         use_container_width=True,
         returned_objects=[],
-        layer_control=folium.LayerControl(collapsed=True),
+        layer_control=TextLayerControl(collapsed=True),
     )
     if not projector:
         st.caption(t("briefing.keys"))

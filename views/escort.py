@@ -21,6 +21,7 @@ from geo.route_sheet import RouteSheet, plan_sheets
 from geo.routing import Closure, RoutePlan, closures_from_features, plan_route
 from geo.snapline import SnappedLine, snap_line
 from i18n import t
+from layers.control import TextLayerControl
 from layers.legend import legend
 from layers.routes import (
     CHOKE_COLORS,
@@ -442,7 +443,7 @@ with state.guarded():
         use_container_width=True,
         returned_objects=["last_clicked", "all_drawings"],
         feature_group_to_add=groups or None,
-        layer_control=folium.LayerControl(collapsed=True),
+        layer_control=TextLayerControl(collapsed=True),
     )
 
     # a map click fills the chosen field

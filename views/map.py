@@ -12,9 +12,9 @@ from geo._errors import GeoError
 from geo.snap import snap_point
 from i18n import t
 from layers.base import area_legend_entries
+from layers.control import TextLayerControl
 from layers.legend import legend, north_arrow
 from views import state
-
 
 
 def _on_click() -> None:
@@ -82,7 +82,7 @@ with state.guarded():
         use_container_width=True,
         returned_objects=["last_clicked"],
         feature_group_to_add=click_group,
-        layer_control=folium.LayerControl(collapsed=True),
+        layer_control=TextLayerControl(collapsed=True),
         on_change=_on_click,  # answered before the rerun draws: one rerun per click
     )
     clicked = st.session_state.get("map_click")

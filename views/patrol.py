@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -16,6 +15,7 @@ from geo.patrol import PatrolRoute, kelurahan_names, patrol_loop, sector_patrol
 from geo.profiles import PROFILES
 from geo.routing import Waypoint, resolve_waypoint
 from i18n import t
+from layers.control import TextLayerControl
 from layers.routes import patrol_group
 from plan import routes as saved
 from plan.operation import ensure_default_operation, load_operation
@@ -127,7 +127,7 @@ with state.guarded():
         use_container_width=True,
         returned_objects=[],
         feature_group_to_add=groups,
-        layer_control=folium.LayerControl(collapsed=True),
+        layer_control=TextLayerControl(collapsed=True),
     )
 
     if patrol is not None:

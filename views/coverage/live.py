@@ -20,6 +20,7 @@ from geo import coverage as cv
 from geo.area import Area
 from i18n import t
 from layers import coverage as lc
+from layers.control import TextLayerControl
 from layers.legend import title_block
 from plan import operation as op
 from plan.store import Store
@@ -223,7 +224,7 @@ def render() -> None:
             use_container_width=True,
             returned_objects=["last_clicked"],
             feature_group_to_add=_groups(area, live, analysis, cutoffs_s, roads, mode, picked, sim),
-            layer_control=folium.LayerControl(collapsed=True),
+            layer_control=TextLayerControl(collapsed=True),
         )
         if mode != "view":
             with st.form("cov_point_form", clear_on_submit=False, border=False):

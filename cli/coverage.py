@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.core import add_area_arg, area_from_arg, command
+from cli.users import acting_store, add_user_arg
 from geo import coverage as cv
 from geo._errors import GeoError
 from geo.imports import read_positions
@@ -24,7 +25,7 @@ from plan.store import Store, default_path
 
 
 def add_store_args(parser: argparse.ArgumentParser) -> None:
-    """Add ``--db`` and ``--operation``."""
+    """Add ``--db``, ``--operation`` and ``--user``."""
     parser.add_argument(
         "--db",
         default=None,
@@ -36,10 +37,11 @@ def add_store_args(parser: argparse.ArgumentParser) -> None:
         help="operation name in the store, or an exported operation JSON file "
         "(default: the default operation, created on first use)",
     )
+    add_user_arg(parser)
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return Store(Path(args.db) if args.db else default_path())
+    return acting_store(args, Store(Path(args.db) if args.db else default_path()))
 
 
 def operation_from_args(

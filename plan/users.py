@@ -27,6 +27,7 @@ from plan.roles import ROLES, SYSTEM, Actor
 from plan.store import Store, now_iso
 
 log = logging.getLogger("peta.auth")
+log.addHandler(logging.NullHandler())  # a library: the app or the caller decides where logs go
 
 #: A user name: letters, digits, ``.``, ``_`` or ``-``, 2 to 32 characters.
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,31}")

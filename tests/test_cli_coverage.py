@@ -17,6 +17,7 @@ from _tps_sample import tps_csv
 from geo.area import Area
 from geo.imports import read_tps
 from plan import operation as op
+from plan import users
 from plan.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,8 +122,12 @@ def test_unknown_operation_is_a_clear_error(tmp_path: Path) -> None:
     assert "tidak ditemukan" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_positions_command_ingests_valid_rows(area: Area, tmp_path: Path) -> None:
+def test_positions_command_ingests_valid_rows(
+    area: Area, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "operasi.sqlite"
+    users.add_user(Store(db), "operator", "pimpinan", "sandi-operator-1")  # writes name a user
+    monkeypatch.setenv("PETA_PASSWORD", "sandi-operator-1")
     now = datetime.now(UTC).replace(microsecond=0)
     stamp = (now - timedelta(minutes=1)).isoformat()
     lines = [
@@ -133,7 +138,7 @@ def test_positions_command_ingests_valid_rows(area: Area, tmp_path: Path) -> Non
     ]
     path = tmp_path / "posisi.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out = json.loads(run("positions", str(path), "--json", db=db).stdout)
+    out = json.loads(run("positions", str(path), "--json", "--user", "operator", db=db).stdout)
     assert out["accepted"] == 1 and out["new_units"] == ["R2-01"]
     assert [r["baris"] for r in out["rejected"]] == [2, 3]
     store = Store(db)
@@ -147,6 +152,6 @@ def test_positions_command_ingests_valid_rows(area: Area, tmp_path: Path) -> Non
     # a bad file: one line on stderr, exit status 2, nothing saved
     bad = tmp_path / "bad.csv"
     bad.write_text("nama,alamat\nx,y\n", encoding="utf-8")
-    proc = run("positions", str(bad), "--json", db=db, check=False)
+    proc = run("positions", str(bad), "--json", "--user", "operator", db=db, check=False)
     assert proc.returncode == 2 and "kolom wajib" in proc.stderr
     assert len(store.read("SELECT * FROM positions")) == 1

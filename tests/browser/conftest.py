@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -18,6 +19,14 @@ from playwright.sync_api import Page
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
+
+#: Users of the test server, one per role: role -> (name, password). The passwords are random,
+#: made for this run in the server's own temporary store (the product has no default password).
+USERS: dict[str, tuple[str, str]] = {}
+
+#: Role that ``wait_for_app`` signs in as when a page shows the sign-in form.
+DEFAULT_ROLE = "admin"
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -27,6 +36,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def _make_users(db: Path) -> None:
+    """One user per role in the test server's store, with random passwords (``USERS``)."""
+    from plan import users
+    from plan.roles import ROLES
+    from plan.store import Store
+
+    store = Store(db)
+    for role in ROLES:
+        name, password = f"uji-{role}", secrets.token_urlsafe(12)
+        users.add_user(store, name, role, password)
+        USERS[role] = (name, password)
 
 
 def _free_port() -> int:
@@ -50,12 +72,14 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """Start ``streamlit run app.py`` on a free port; yield its URL, start-up time and store."""
     port = _free_port()
     db = tmp_path_factory.mktemp("browser-db") / "operasi.sqlite"
+    _make_users(db)
     env = {**os.environ, "PETA_DB": str(db)}
-    log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
+    log_path = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
+    log = log_path.open("w")
     started = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.serverAddress", "localhost"],
+        # the plain run command: headless and the server address come from .streamlit/config.toml
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://localhost:{port}"
@@ -71,7 +95,10 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
                 time.sleep(0.3)
         if healthy is None:
             pytest.fail("the app did not answer on /_stcore/health within 60 s")
-        yield {"url": url, "health_seconds": healthy, "db": db}
+        yield {
+            "url": url, "health_seconds": healthy, "db": db, "users": dict(USERS),
+            "pid": proc.pid, "log": log_path,
+        }  # fmt: skip
     finally:
         proc.terminate()
         try:
@@ -119,14 +146,37 @@ def offline_page(page: Page) -> Iterator[tuple[Page, list[str]]]:
     yield page, record_problems(page)
 
 
-def wait_for_app(page: Page, timeout_ms: int = 90_000) -> None:
-    """Wait until Streamlit has finished running the page script."""
+def _wait_idle(page: Page, timeout_ms: int) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
     page.wait_for_function(
         "() => { const a = document.querySelector(\"[data-testid='stApp']\");"
         " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
         timeout=timeout_ms,
     )
+
+
+def sign_in(page: Page, role: str = DEFAULT_ROLE, *, timeout_ms: int = 90_000) -> None:
+    """Fill in the sign-in form as the test server's user of ``role`` and wait for the page."""
+    name, password = USERS[role]
+    form = page.locator(".st-key-peta-signin")
+    form.get_by_label("Nama pengguna").fill(name)
+    form.get_by_label("Kata sandi").fill(password)
+    form.get_by_role("button", name="Masuk").click()
+    page.wait_for_selector(".st-key-peta-signin", state="detached", timeout=timeout_ms)
+    _wait_idle(page, timeout_ms)
+
+
+def wait_for_app(
+    page: Page, timeout_ms: int = 90_000, *, sign_in_as: str | None = DEFAULT_ROLE
+) -> None:
+    """Wait until Streamlit has finished running the page script.
+
+    A page that shows the sign-in form (every page of a new browser session) is signed in as
+    the test server's user of ``sign_in_as`` first; ``None`` leaves the form as it is.
+    """
+    _wait_idle(page, timeout_ms)
+    if sign_in_as and page.locator(".st-key-peta-signin").count():
+        sign_in(page, sign_in_as, timeout_ms=timeout_ms)
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -66,9 +67,12 @@ def test_commander_page_shows_coverage_and_live_units(app_server: dict, offline_
         f"R4-12,{now},-5.1400,105.3100,tersedia\n",
         encoding="utf-8",
     )
+    name, password = app_server["users"]["pimpinan"]  # the command line acts as a named user
     subprocess.run(
-        [sys.executable, "-m", "cli", "positions", str(csv), "--db", str(app_server["db"])],
+        [sys.executable, "-m", "cli", "positions", str(csv), "--db", str(app_server["db"]),
+         "--user", name],
         cwd=ROOT, check=True, capture_output=True, timeout=120,
+        env={**os.environ, "PETA_PASSWORD": password},
     )  # fmt: skip
     # the page refreshes itself (st.fragment run_every) and draws the two units
     expect(frame.locator(".peta-unit").first).to_be_visible(timeout=45_000)

@@ -42,6 +42,8 @@ _RC = {
     "svg.hashsalt": "peta",
     "hatch.linewidth": 1.2,
     "path.simplify": True,
+    # names are text: a post named "Pos $x^{$" must print as typed, never as mathtext
+    "text.parse_math": False,
 }
 
 _RISK = {

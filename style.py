@@ -24,11 +24,13 @@ OKABE_ITO = {
 }
 
 #: Colours of routes: the main route, then its alternatives (map, projector and printed pack).
+#: Alternatives are blues, as the legend's "Alternatif": never green (safe havens, reached
+#: roads) nor pink. ``geo.formats.ROUTE_COLORS`` (exports) holds the same values (a test).
 ROUTE_COLOURS: tuple[str, ...] = (
     OKABE_ITO["vermillion"],
     OKABE_ITO["blue"],
-    OKABE_ITO["purple"],
-    OKABE_ITO["green"],
+    OKABE_ITO["sky"],
+    "#332288",
 )
 
 #: Colours of patrol loops.
@@ -42,8 +44,14 @@ PATROL_COLOURS: tuple[str, ...] = (
 
 #: Colours of coverage time bands, soonest first (readable for colour-blind viewers and on a
 #: projector); roads beyond the last cutoff are drawn grey and dashed.
-BAND_COLOURS: tuple[str, ...] = ("#1a9850", "#2c7fb8", "#7b3294", "#e08214", "#b2182b")
+#: No band is orange or red: those mean "not reached" (gaps, vermillion).
+BAND_COLOURS: tuple[str, ...] = ("#1a9850", "#2c7fb8", "#7b3294", "#e6ab02", "#e7298a")
 BEYOND_COLOUR = "#9e9e9e"
+
+#: Venues and TPS on the coverage map: reached (white fill, dark ring: visible on green roads)
+#: and not reached.
+TARGET_REACHED_COLOUR = "#1b1b1b"
+TARGET_GAP_COLOUR = OKABE_ITO["vermillion"]
 
 #: Colour of the police headquarters and its posts (map markers, pack symbols).
 POST_COLOUR = "#0b2a5b"

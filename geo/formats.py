@@ -83,8 +83,9 @@ class Imported:
         return max(self.lines, key=lambda item: item.geometry.length).geometry
 
 
-ROUTE_COLORS: tuple[str, ...] = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e")
-"""Main route first, then alternatives (also used by ``layers.routes``)."""
+ROUTE_COLORS: tuple[str, ...] = ("#D55E00", "#0072B2", "#56B4E9", "#332288")
+"""Main route first, then alternatives in blues (``style.ROUTE_COLOURS``, which a test keeps
+equal: geo imports nothing outside geo)."""
 
 
 def plan_features(plan: RoutePlan) -> tuple[list[NamedLine], list[NamedPoint]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 LANGUAGES: dict[str, str] = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
@@ -35,10 +36,27 @@ def current_language() -> str:
     return str(st.session_state.get("lang", DEFAULT_LANGUAGE))
 
 
+#: ``{n|unit|units}``: the first word when ``n`` is 1, else the second.
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _plural(text: str, values: dict[str, object]) -> str:
+    def pick(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        try:
+            one = float(value) == 1  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            one = False
+        return match.group(2) if one else match.group(3)
+
+    return _PLURAL.sub(pick, text)
+
+
 def t(key: str, /, lang: str | None = None, **values: object) -> str:
     """The string ``key`` in the session's language, formatted with ``values``.
 
-    An unknown key is returned as itself so a missing translation shows, not crashes.
+    ``{n|unit|units}`` in a string picks the singular when ``n`` is 1. An unknown key is
+    returned as itself so a missing translation shows, not crashes.
     """
     if not _CATALOGUE:
         _load()
@@ -46,7 +64,9 @@ def t(key: str, /, lang: str | None = None, **values: object) -> str:
     if pair is None:
         return key
     text = pair[1] if (lang or current_language()) == "en" else pair[0]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return _plural(text, values).format(**values)
 
 
 def keys() -> list[str]:

@@ -30,8 +30,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.cover.figures": (
         "{posts} pos · {venues} lokasi kegiatan · {tps} TPS · {escorts} rute pengawalan · "
         "{patrols} rute patroli",
-        "{posts} posts · {venues} venues · {tps} polling stations · {escorts} escort routes · "
-        "{patrols} patrol routes",
+        "{posts} {posts|post|posts} · {venues} {venues|venue|venues} · {tps} polling "
+        "{tps|station|stations} · {escorts} escort {escorts|route|routes} · {patrols} patrol "
+        "{patrols|route|routes}",
     ),
     # sections
     "brief.sec.schedule": ("Jadwal dan lokasi kegiatan", "Schedule and venues"),
@@ -116,7 +117,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.esc.kelurahan": ("Kelurahan dilalui: {v}", "Kelurahan passed: {v}"),
     "brief.esc.personnel": (
         "Personel pengaturan: {v} di {n} titik",
-        "Traffic-control personnel: {v} at {n} points",
+        "Traffic-control personnel: {v} at {n} {n|point|points}",
     ),
     "brief.esc.gap": (
         "Bentang terpanjang tanpa tempat aman ≤ {lim:g} mnt: km {a:.2f}–{b:.2f} ({m:.0f} m)",
@@ -194,11 +195,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     # gaps
     "brief.gap.none": (
         "Semua lokasi kegiatan dan TPS terjangkau dalam {m:g} menit.",
-        "Every venue and polling station is reached within {m:g} minutes.",
+        "Every venue and polling station is reached within {m:g} {m|minute|minutes}.",
     ),
     "brief.gap.count": (
         "{n} lokasi/TPS tidak terjangkau dalam {m:g} menit.",
-        "{n} venues/polling stations not reached within {m:g} minutes.",
+        "{n} {n|venue or polling station|venues/polling stations} not reached within {m:g} {m|minute|minutes}.",
     ),
     "brief.gap.targets": (
         "Lokasi dan TPS, terlama lebih dulu",
@@ -206,7 +207,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "brief.gap.roads": (
         "Jalan di luar {m:g} menit per kelurahan",
-        "Roads beyond {m:g} minutes per kelurahan",
+        "Roads beyond {m:g} {m|minute|minutes} per kelurahan",
     ),
     "brief.gap.col.km": ("Jalan (km)", "Road (km)"),
     "brief.gap.col.share": ("Bagian", "Share"),
@@ -231,6 +232,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.map.closure": ("Penutupan jalan", "Road closure"),
     "brief.map.origin": ("Asal", "Origin"),
     "brief.map.destination": ("Tujuan", "Destination"),
+    "brief.map.north": ("U", "N"),
+    "brief.total": ("Jumlah", "Total"),
+    "brief.col.in_min": (" (mnt)", " (min)"),
+    "brief.tps.title": ("Personel TPS per Polsek (Pemilu 2024)", "TPS personnel per Polsek (Pemilu 2024)"),
+    "brief.tps.col.polsek": ("Polsek", "Polsek"),
+    "brief.tps.col.kelurahan": ("Kel.", "Kel."),
+    "brief.tps.col.tps": ("TPS", "TPS"),
+    "brief.tps.col.positioned": ("Berposisi", "Located"),
+    "brief.tps.col.required": ("Perlu", "Needed"),
+    "brief.tps.col.assigned": ("Ada", "Assigned"),
+    "brief.tps.col.short": ("Kurang", "Short"),
+    "brief.tps.missing": (
+        "{missing} dari {tps} TPS belum berposisi (unggah di halaman Peta Cakupan); kebutuhan "
+        "memakai jumlah TPS per kelurahan (KPU, Pemilu 2024).",
+        "{missing} of {tps} polling stations have no position yet (upload them on the Coverage "
+        "map page); the need uses the TPS count per kelurahan (KPU, Pemilu 2024).",
+    ),
+    "brief.tps.short": (
+        "Kekurangan: {short} personel (kebutuhan TPS {need}, belum ditugaskan {free}).",
+        "Shortfall: {short} personnel (TPS need {need}, not yet assigned {free}).",
+    ),
     # projector page
     "briefing.nav": ("Mode Briefing", "Briefing mode"),
     "briefing.projector": ("Layar proyektor (sembunyikan menu)", "Projector screen (hide menus)"),

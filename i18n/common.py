@@ -31,7 +31,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "sidebar.network.summary": (
         "{nodes} simpul · {km:.0f} km jalan · komponen terbesar {share:.0%}",
-        "{nodes} nodes · {km:.0f} km of road · largest component {share:.0%}",
+        "{nodes} {nodes|node|nodes} · {km:.0f} km of road · largest component {share:.0%}",
     ),
     "sidebar.language": ("Bahasa", "Language"),
     "sidebar.basemap": ("Peta dasar", "Base layer"),
@@ -81,4 +81,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cat.cctv": ("CCTV kota", "City CCTV"),
     "position.approximate": ("posisi perkiraan", "approximate position"),
     "position.surveyed": ("posisi tersurvei", "surveyed position"),
+    "profile.car": ("Mobil patroli (R4)", "Patrol car (R4)"),
+    "profile.motorbike": ("Sepeda motor (R2)", "Motorbike (R2)"),
+    "profile.foot": ("Patroli jalan kaki", "Foot patrol"),
+    "profile.convoy": ("Konvoi pengawalan", "Escort convoy"),
+    "unit.min": ("{v} mnt", "{v} min"),
+    "personnel.unset": ("belum diisi", "not set"),
 }

@@ -10,7 +10,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cov.operation": ("Operasi", "Operation"),
     "cov.cutoffs": ("Batas waktu", "Cutoffs"),
-    "cov.minutes": ("{m} menit", "{m} minutes"),
+    "cov.minutes": ("{m} menit", "{m} {m|minute|minutes}"),
     "cov.min_short": ("mnt", "min"),
     "cov.no_cutoffs": ("Pilih minimal satu batas waktu.", "Choose at least one cutoff."),
     "cov.standard": (
@@ -32,7 +32,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov.legend.post": ("Pos", "Post"),
     "cov.legend.unit": ("Unit tersedia", "Available unit"),
     "cov.legend.stale": ("Unit usang / tidak tersedia", "Stale / unavailable unit"),
-    "cov.legend.gap": ("Tidak terjangkau dalam {m} menit", "Not reached within {m} minutes"),
+    "cov.legend.gap": ("Tidak terjangkau dalam {m} menit", "Not reached within {m} {m|minute|minutes}"),
     "cov.legend.covered": ("Terjangkau", "Reached"),
     "cov.tip.road": (
         "{band} · seluruh ruas terjangkau dalam {minutes} mnt · pos terdekat: {post}",
@@ -117,13 +117,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov.metric.tps_tiers": ("Per kerawanan: {tiers}", "By risk tier: {tiers}"),
     "cov.units_summary": (
         "{n} unit di peta, {stale} usang.",
-        "{n} units on the map, {stale} stale.",
+        "{n} {n|unit|units} on the map, {stale} stale.",
     ),
     "cov.by_kecamatan": ("Per kecamatan (% panjang jalan)", "By kecamatan (% of road length)"),
     "cov.by_kelurahan": ("Per kelurahan (% panjang jalan)", "By kelurahan (% of road length)"),
     "cov.gaps": (
         "Celah: lokasi kegiatan dan TPS di luar {m} menit",
-        "Gaps: venues and TPS beyond {m} minutes",
+        "Gaps: venues and TPS beyond {m} {m|minute|minutes}",
     ),
     "cov.gaps.none": ("Tidak ada celah.", "No gaps."),
     "cov.backup.metric": (
@@ -136,12 +136,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cov.backup.targets": (
         "{n} lokasi/TPS hanya terjangkau oleh satu pos/unit (tanpa cadangan).",
-        "{n} venues/TPS are reached by one post/unit only (no backup).",
+        "{n} {n|venue/TPS is|venues/TPS are} reached by one post/unit only (no backup).",
     ),
     "cov.incident.title": ("Tanggap kejadian", "Incident response"),
     "cov.incident.dispatch": (
         "Usulan: kirim **{name}**, tiba dalam **{eta} menit** ({km} km), Kelurahan {kelurahan}.",
-        "Suggested: dispatch **{name}**, arriving in **{eta} minutes** ({km} km), Kelurahan {kelurahan}.",
+        "Suggested: dispatch **{name}**, arriving in **{eta} {eta|minute|minutes}** ({km} km), Kelurahan {kelurahan}.",
     ),
     "cov.incident.none": (
         "Tidak ada pos atau unit tersedia yang dapat mencapai titik ini.",
@@ -219,7 +219,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov.save": ("Simpan", "Save"),
     "cov.import.summary": (
         "{ok} baris diterima, {bad} ditolak. Data yang sudah tersimpan tidak berubah.",
-        "{ok} rows accepted, {bad} rejected. Data already saved is unchanged.",
+        "{ok} {ok|row|rows} accepted, {bad} rejected. Data already saved is unchanged.",
     ),
     "cov.units.none": ("Belum ada posisi unit.", "No unit positions yet."),
     "cov.units.upload": ("Unggah posisi unit", "Upload unit positions"),
@@ -230,10 +230,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(tersedia/bertugas/istirahat). Also from the radio room: python -m cli positions FILE.",
     ),
     "cov.units.file": ("Berkas posisi", "Positions file"),
-    "cov.units.save": ("Simpan {n} posisi", "Save {n} positions"),
+    "cov.units.save": ("Simpan {n} posisi", "Save {n} {n|position|positions}"),
     "cov.units.saved": (
         "{n} posisi tersimpan, {new} unit baru",
-        "{n} positions saved, {new} new units",
+        "{n} {n|position|positions} saved, {new} new {new|unit|units}",
     ),
     "cov.units.register": ("Daftarkan unit", "Register a unit"),
     "cov.tps.help": (

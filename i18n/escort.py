@@ -58,7 +58,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Simpan penutupan gambar ke operasi",
         "Save drawn closures to the operation",
     ),
-    "escort.closures.saved_n": ("{n} penutupan tersimpan.", "{n} closures saved."),
+    "escort.closures.saved_n": ("{n} penutupan tersimpan.", "{n} {n|closure|closures} saved."),
     "escort.closures.delete": (
         "Hapus penutupan tersimpan yang dipilih",
         "Delete the selected saved closures",
@@ -66,7 +66,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "escort.closures.file": ("Berkas penutupan (GeoJSON)", "Closure file (GeoJSON)"),
     "escort.closures.active": (
         "{n} penutupan berlaku · {e} ruas jalan ditutup",
-        "{n} closures apply · {e} road edges closed",
+        "{n} {n|closure applies|closures apply} · {e} road {e|edge|edges} closed",
     ),
     "escort.closures.always": ("sepanjang waktu", "always"),
     "escort.layer.routes": ("Rute pengawalan", "Escort routes"),
@@ -108,7 +108,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "escort.personnel": ("Personel", "Personnel"),
     "escort.gap": (
         "Celah terpanjang tanpa tempat aman dalam {limit:.0f} menit",
-        "Longest stretch without a safe haven within {limit:.0f} minutes",
+        "Longest stretch without a safe haven within {limit:.0f} {limit|minute|minutes}",
     ),
     "escort.gap.none": ("tidak ada", "none"),
     "escort.gap.value": ("{m:.0f} m (km {a:.2f}–{b:.2f})", "{m:.0f} m (km {a:.2f}–{b:.2f})"),
@@ -150,7 +150,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "escort.import": ("Impor rute (GPX atau GeoJSON)", "Import a route (GPX or GeoJSON)"),
     "escort.import.done": (
         "Diimpor: {name} ({n} garis, {p} titik).",
-        "Imported: {name} ({n} lines, {p} points).",
+        "Imported: {name} ({n} {n|line|lines}, {p} {p|point|points}).",
     ),
     "escort.export": ("Ekspor untuk perangkat & GIS", "Export for handhelds & GIS"),
     "escort.export.gpx": ("Unduh GPX", "Download GPX"),

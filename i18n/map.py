@@ -29,7 +29,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Bagian jaringan yang tidak tersambung ke komponen terbesar (tidak dibuang; rute ke sana "
         "tidak mungkin). Ujung garis RBI dalam {tol:.0f} m dari jalan lain telah disambungkan ({n} ujung).",
         "Parts of the network not joined to the largest component (kept; no route reaches them). "
-        "RBI line ends within {tol:.0f} m of another road were joined ({n} ends).",
+        "RBI line ends within {tol:.0f} m of another road were joined ({n} {n|end|ends}).",
     ),
     "map.places": ("Lokasi", "Places"),
     "map.places.search": ("Cari nama lokasi", "Search a place name"),

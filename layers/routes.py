@@ -15,12 +15,12 @@ import pandas as pd
 from shapely.geometry import LineString, mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.formats import ROUTE_COLORS
 from geo.patrol import PatrolRoute
 from geo.routing import Closure, Route, RoutePlan
 from geo.snapline import SnappedLine
 from layers.antpath import AntPath
 from style import OKABE_ITO, THEMES
+from style import ROUTE_COLOURS as ROUTE_COLORS
 
 #: Colours of the waypoint markers.
 WAYPOINT_COLORS = {"origin": "#1a9850", "via": "#fdae61", "destination": "#d73027"}

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from shapely.geometry import LineString
 
-from i18n import t
+from i18n import fmt, t
 from plan.operation import POST_KIND_LABELS
 from report import staticmap as sm
 from report.briefing import Briefing, EscortBriefing
@@ -46,12 +46,6 @@ _RC = {
     "text.parse_math": False,
 }
 
-_RISK = {
-    "kurang_rawan": "Kurang rawan",
-    "rawan": "Rawan",
-    "sangat_rawan": "Sangat rawan",
-    "khusus": "Khusus",
-}
 _CATEGORY = {"hospital": "RS", "police_hq": "Polres", "police_sector": "Polsek", "-": "-"}
 
 
@@ -125,9 +119,14 @@ def draw_table(
         for i in range(len(header))
     ]
 
-    def cell(text: object, i: int) -> str:
+    def cell(text: object, i: int) -> tuple[str, float]:
+        """The cell's text and size: set smaller (down to 72%) to fit, else cut with "…"."""
         s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-        return s if len(s) <= chars[i] else s[: chars[i] - 1] + "…"
+        if len(s) <= chars[i]:
+            return s, fontsize
+        size = max(fontsize * 0.72, fontsize * chars[i] / len(s))
+        room = int(chars[i] * fontsize / size)
+        return (s if len(s) <= room else s[: room - 1] + "…"), size
 
     ax.add_patch(
         Rectangle((0, y - rh), 1, rh, color="#1f2d3d", transform=ax.transAxes, clip_on=False)
@@ -150,7 +149,8 @@ def draw_table(
             )
         for i, value in enumerate(row):
             x = xs[i] + 0.004 if align[i] == "l" else xs[i + 1] - 0.004
-            ax.text(x, y - rh / 2, cell(value, i), fontsize=fontsize, va="center",
+            text, size = cell(value, i)
+            ax.text(x, y - rh / 2, text, fontsize=size, va="center",
                     ha="left" if align[i] == "l" else "right")  # fmt: skip
         y -= rh
     ax.plot([0, 1], [y, y], color="#1f2d3d", linewidth=1.0, transform=ax.transAxes, clip_on=False)
@@ -183,17 +183,33 @@ class _Pack:
         self.pages: list[tuple[str, Callable[[Figure], None]]] = []
         op = briefing.data.operation
         self.op_name = op.name
+        self.kinds = {k: self.tr(f"cov.postkind.{k}") for k in POST_KIND_LABELS}
         dates = " – ".join(d[:10] for d in (op.starts, op.ends) if d)
         self.dates = dates or self.tr("brief.dates.none")
-        sm.set_road_labels(
-            {
-                h: self.tr(f"road.class.{h}")
-                for h in ("secondary", "tertiary", "residential", "other")
-            }
-        )
 
     def tr(self, key: str, **values: object) -> str:
         return t(key, lang=self.lang, **values)
+
+    def num(self, value: float, decimals: int = 0) -> str:
+        """A number with the language's marks (``1,59`` / ``1.59``)."""
+        return fmt.number(value, decimals, lang=self.lang)
+
+    def pct(self, share: float, decimals: int = 0) -> str:
+        """A share as a percentage (``64,5%`` / ``64.5%``)."""
+        return f"{self.num(share * 100, decimals)}%"
+
+    def mins(self, value: float | str, decimals: int = 1) -> str:
+        """Minutes with their unit (``4,7 mnt`` / ``4.7 min``); ``"-"`` stays ``"-"``."""
+        if value == "-":
+            return "-"
+        return fmt.minutes(float(value), decimals, lang=self.lang)
+
+    def risk(self, tier: str) -> str:
+        return fmt.risk_label(tier, lang=self.lang)
+
+    def smap(self, ax: Axes, **kwargs: object) -> sm.StaticMap:
+        """A static map of the briefing's area in the pack's language."""
+        return sm.StaticMap(ax, self.b.area, lang=self.lang, **kwargs)  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------- frame of a page
 
@@ -212,7 +228,7 @@ class _Pack:
         return fig.add_axes((0.015, 0.075, right, 0.80))
 
     def _finish_map(self, m: sm.StaticMap, fig: Figure, *, legend_on_map: bool = True) -> None:
-        m.scale_bar().north_arrow()
+        m.place_labels().scale_bar().north_arrow()
         if legend_on_map:
             m.legend(loc="lower left", title=self.tr("brief.legend"), fontsize=8)
 
@@ -281,16 +297,16 @@ class _Pack:
                 style="italic",
             )
             ax = fig.add_axes((0.56, 0.16, 0.42, 0.72))
-            m = sm.StaticMap(ax, b.area).basemap(legend_roads=False)
+            m = self.smap(ax).basemap(legend_roads=False)
             from plan.operation import posts_frame
 
-            m.posts(posts_frame(data), names=False, kind_labels=POST_KIND_LABELS)
+            m.posts(posts_frame(data), names=False, kind_labels=self.kinds)
             venues = data.venues
             m.points([v.lon for v in venues], [v.lat for v in venues], label=self.tr("brief.map.venue"),
                      colour=sm.OKABE_ITO["vermillion"], marker="P", size=9)  # fmt: skip
             for esc in b.escorts[:1]:
                 m.routes(esc.routes[:1], [esc.name])
-            m.scale_bar().north_arrow()
+            m.place_labels().scale_bar().north_arrow()
 
         self.add(self.tr("brief.plan"), draw)
 
@@ -369,8 +385,8 @@ class _Pack:
             hit = table[table["key"] == f"venue:{v.id}"] if len(table) else table
             nearest = str(hit["nearest"].iloc[0]) if len(hit) else "-"
             minutes = _fmt_min(hit["time_s"].iloc[0]) if len(hit) else "-"
-            rows.append([v.name, _RISK.get(v.risk, v.risk), self.tr(f"brief.position.{v.position}"),
-                         counts.get(v.id, 0), nearest, f"{minutes} mnt" if minutes != "-" else "-"])  # fmt: skip
+            rows.append([v.name, self.risk(v.risk), self.tr(f"brief.position.{v.position}"),
+                         counts.get(v.id, 0), nearest, self.mins(minutes)])  # fmt: skip
         return rows
 
     def coverage(self) -> None:
@@ -384,12 +400,12 @@ class _Pack:
                 fig.text(0.5, 0.5, self.tr("brief.cov.none"), ha="center", fontsize=14)
                 return
             ax = self._map_axes(fig)
-            m = sm.StaticMap(ax, b.area).basemap(roads=True, muted=True)
+            m = self.smap(ax).basemap(roads=True, muted=True)
             labels = self._band_labels()
             m.bands(cov.bands, labels)
             from plan.operation import posts_frame
 
-            m.posts(posts_frame(b.data), kind_labels=POST_KIND_LABELS)
+            m.posts(posts_frame(b.data), kind_labels=self.kinds)
             self._targets(m)
             self._finish_map(m, fig)
             # figures
@@ -397,7 +413,7 @@ class _Pack:
             rows = []
             for f in cov.figures:
                 tps = f"{f.tps_covered}/{f.tps_total}" if f.tps_total else "-"
-                rows.append([self.tr("brief.min", m=f.cutoff_min), f"{f.road_share:.1%}",
+                rows.append([self.tr("brief.min", m=f.cutoff_min), self.pct(f.road_share, 1),
                              f"{f.venues_covered}/{f.venues_total}", tps])  # fmt: skip
             draw_table(
                 ax_f,
@@ -409,7 +425,7 @@ class _Pack:
             kec = cov.figures[0].kecamatan[["nama"]].copy()
             for f in cov.figures:
                 kec[f"{f.cutoff_min:g}"] = f.kecamatan["road_share"].to_numpy()
-            krows = [[r.iloc[0], *(f"{x:.0%}" for x in r.iloc[1:])] for _, r in kec.iterrows()]
+            krows = [[r.iloc[0], *(self.pct(x) for x in r.iloc[1:])] for _, r in kec.iterrows()]
             draw_table(
                 ax_k, [self.tr("brief.col.kecamatan"),
                        *(self.tr("brief.min", m=f.cutoff_min) for f in cov.figures)],
@@ -458,7 +474,7 @@ class _Pack:
                 extent = sm.fit_extent(
                     box, 0.60 * 11.69 / (0.80 * 8.27), margin=0.12, min_size_m=1500
                 )
-            m = sm.StaticMap(ax, self.b.area, extent=extent).basemap(labels="both")
+            m = self.smap(ax, extent=extent).basemap(labels="both")
             labels = [self.tr("brief.esc.main")] + [
                 self.tr("brief.esc.alt", n=i) for i in range(1, len(lines))
             ]
@@ -468,8 +484,8 @@ class _Pack:
             self._finish_map(m, fig)
             # comparison
             ax_c = fig.add_axes((0.635, 0.68, 0.35, 0.19))
-            rows = [[labels[int(r.route)] if int(r.route) < len(labels) else r.route, f"{r.length_km:.2f} km",
-                     f"{r.time_min:.1f} mnt", f"{r.shared:.0%}"] for r in esc.figures.itertuples()]  # fmt: skip
+            rows = [[labels[int(r.route)] if int(r.route) < len(labels) else r.route, f"{self.num(r.length_km, 2)} km",
+                     self.mins(r.time_min), self.pct(r.shared)] for r in esc.figures.itertuples()]  # fmt: skip
             draw_table(ax_c, [self.tr("brief.esc.compare"), self.tr("brief.esc.length"), self.tr("brief.esc.time"),
                               self.tr("brief.esc.shared")], rows, [1.5, 1.0, 1.0, 1.0], fontsize=9.5,
                        align=["l", "r", "r", "r"])  # fmt: skip
@@ -485,7 +501,7 @@ class _Pack:
                 self.tr("brief.esc.from", v=esc.origin),
                 self.tr("brief.esc.to", v=esc.destination),
                 self.tr("brief.esc.depart", v=depart),
-                self.tr("brief.esc.profile", v=_profile_label(esc.profile)),
+                self.tr("brief.esc.profile", v=fmt.profile_label(esc.profile, lang=self.lang)),
                 self.tr("brief.esc.kelurahan", v=", ".join(sheet.get("kelurahan", [])) or "-"),
                 self.tr("brief.esc.personnel", v=sheet.get("personnel", 0), n=len(tcp)),
             ]
@@ -607,7 +623,8 @@ class _Pack:
              choke_rows, [1.3, 6.0, 0.9, 0.8, 0.8], ["l", "l", "l", "r", "l"]),
             (self.tr("brief.esc.havens"),
              [self.tr("brief.col.no"), self.tr("brief.col.km"), self.tr("brief.col.haven"), self.tr("brief.col.kind"),
-              self.tr("brief.col.time") + " (mnt)", self.tr("brief.col.worst") + " (mnt)"],
+              self.tr("brief.col.time") + self.tr("brief.col.in_min"),
+              self.tr("brief.col.worst") + self.tr("brief.col.in_min")],
              haven_rows, [0.5, 1.2, 4.5, 1.0, 1.4, 1.4], ["r", "l", "l", "l", "r", "r"]),
         ]  # fmt: skip
         # flow the blocks over pages: two blocks side by side would be cramped; stack them
@@ -660,10 +677,10 @@ class _Pack:
 
             self._page(fig, title)
             ax = self._map_axes(fig)
-            m = sm.StaticMap(ax, b.area).basemap(muted=True, legend_roads=False)
+            m = self.smap(ax).basemap(muted=True, legend_roads=False)
             from plan.operation import posts_frame
 
-            m.posts(posts_frame(b.data), kind_labels=POST_KIND_LABELS)
+            m.posts(posts_frame(b.data), kind_labels=self.kinds)
             if b.patrols:
                 m.patrols([p.line for p in b.patrols], [p.name for p in b.patrols])
             venues = b.data.venues
@@ -682,8 +699,8 @@ class _Pack:
                     va="top",
                 )
                 return
-            rows = [[p.name, p.depart or "-", f"{p.length_m / 1000:.1f} km",
-                     f"{p.duration_s / 60:.0f} mnt" if math.isfinite(p.duration_s) else "-"] for p in b.patrols]  # fmt: skip
+            rows = [[p.name, p.depart or "-", f"{self.num(p.length_m / 1000, 1)} km",
+                     self.mins(p.duration_s / 60, 0) if math.isfinite(p.duration_s) else "-"] for p in b.patrols]  # fmt: skip
             draw_table(ax_t, [self.tr("brief.pat.col.name"), self.tr("brief.pat.col.depart"), self.tr("brief.esc.length"),
                               self.tr("brief.esc.time")], rows, [3.0, 1.2, 1.1, 1.1], fontsize=9.5,
                        align=["l", "l", "r", "r"])  # fmt: skip
@@ -715,9 +732,9 @@ class _Pack:
 
         def draw(fig: Figure) -> None:
             self._page(fig, title)
-            rows = [[r.post, POST_KIND_LABELS.get(r.kind, r.kind), r.personnel, r.units, r.unit_personnel,
-                     _profile_label(r.profile), f"{r.readiness_min:g}"] for r in table.itertuples()]  # fmt: skip
-            total = [["Jumlah" if self.lang == "id" else "Total", "", int(table["personnel"].sum()),
+            rows = [[r.post, self.kinds.get(r.kind, r.kind), self._staff(r.personnel), r.units, r.unit_personnel,
+                     fmt.profile_label(r.profile, lang=self.lang), self.num(r.readiness_min, 0)] for r in table.itertuples()]  # fmt: skip
+            total = [[self.tr("brief.total"), "", int(table["personnel"].sum()),
                       int(table["units"].sum()), int(table["unit_personnel"].sum()), "", ""]]  # fmt: skip
             h = min(0.66, (len(rows) + 3.5) * fs * 1.75 / 72 / A4_LANDSCAPE[1])
             ax = fig.add_axes((0.02, 0.86 - h, 0.62, h))
@@ -752,11 +769,68 @@ class _Pack:
                     color=sm.MARKING_COLOUR,
                 )
             ax_m = fig.add_axes((0.66, 0.30, 0.32, 0.56))
-            m = sm.StaticMap(ax_m, b.area).basemap(muted=True, legend_roads=False)
+            m = self.smap(ax_m).basemap(muted=True, legend_roads=False)
             frame = pd.DataFrame([{"lon": p.lon, "lat": p.lat, "kind": p.kind,
-                                   "name": f"{_short(p.name)} ({p.personnel})"} for p in b.data.posts])  # fmt: skip
-            m.posts(frame, kind_labels=POST_KIND_LABELS)
-            m.scale_bar().north_arrow()
+                                   "name": f"{_short(p.name)} ({self._staff(p.personnel)})"}
+                                  for p in b.data.posts])  # fmt: skip
+            m.posts(frame, kind_labels=self.kinds)
+            m.place_labels().scale_bar().north_arrow()
+
+        self.add(title, draw)
+
+    def _staff(self, personnel: int) -> str:
+        """A post's personnel, or "belum diisi" while it is 0."""
+        return str(personnel) if personnel else self.tr("personnel.unset")
+
+    def tps_duty(self) -> None:
+        """TPS per Polsek and kelurahan: counted, located, personnel needed and short."""
+        staff = self.b.tps
+        if staff is None or staff.tps == 0:
+            return
+        title = self.tr("brief.tps.title")
+        fs = 9
+
+        def draw(fig: Figure) -> None:
+            self._page(fig, title)
+            header = [self.tr("brief.tps.col.tps"), self.tr("brief.tps.col.positioned"),
+                      self.tr("brief.tps.col.required"), self.tr("brief.tps.col.assigned"),
+                      self.tr("brief.tps.col.short")]  # fmt: skip
+            cols = ["tps", "positioned", "required", "assigned", "shortfall"]
+            pol = staff.polsek
+            rows = [[r.polsek, r.kelurahan, *(int(getattr(r, c)) for c in cols)]
+                    for r in pol.itertuples()]  # fmt: skip
+            rows.append([self.tr("brief.total"), int(pol["kelurahan"].sum()),
+                         *(int(pol[c].sum()) for c in cols)])  # fmt: skip
+            h = (len(rows) + 2.6) * fs * 1.75 / 72 / A4_LANDSCAPE[1]
+            ax = fig.add_axes((0.02, 0.86 - h, 0.46, h))
+            draw_table(ax, [self.tr("brief.tps.col.polsek"), self.tr("brief.tps.col.kelurahan"), *header],
+                       rows, [2.3, 0.6, 0.7, 1.1, 1.0, 1.1, 0.9], fontsize=fs,
+                       align=["l", "r", "r", "r", "r", "r", "r"])  # fmt: skip
+            st = self.b.strength
+            notes = [self.tr("brief.pers.total", own=st.own, bko=st.bko, total=st.total),
+                     self.tr("brief.pers.tps", need=st.tps_required, left=st.free_after_tps)]  # fmt: skip
+            if st.free_after_tps < 0:
+                notes.append(self.tr("brief.tps.short", short=-st.free_after_tps,
+                                     need=st.tps_required, free=st.free))  # fmt: skip
+            if staff.missing:
+                notes.append(self.tr("brief.tps.missing", missing=staff.missing, tps=staff.tps))
+            import textwrap
+
+            y = 0.86 - h - 0.04
+            for i, line in enumerate(notes):
+                for part in textwrap.wrap(line, 70):
+                    fig.text(0.02, y, part, fontsize=10, va="top",
+                             color=sm.MARKING_COLOUR if i == 2 and st.free_after_tps < 0 else "black")  # fmt: skip
+                    y -= 0.03
+                y -= 0.01
+            kel = staff.kelurahan
+            krows = [[r.kelurahan, r.kecamatan, *(int(getattr(r, c)) for c in cols)]
+                     for r in kel.itertuples()]  # fmt: skip
+            hk = min(0.80, (len(krows) + 1.6) * fs * 1.75 / 72 / A4_LANDSCAPE[1])
+            ax_k = fig.add_axes((0.51, 0.86 - hk, 0.47, hk))
+            draw_table(ax_k, [self.tr("brief.col.kelurahan"), self.tr("brief.col.kecamatan"), *header],
+                       krows, [2.0, 1.6, 0.6, 1.1, 1.0, 1.1, 0.9], fontsize=fs,
+                       align=["l", "l", "r", "r", "r", "r", "r"])  # fmt: skip
 
         self.add(title, draw)
 
@@ -773,7 +847,7 @@ class _Pack:
                 return
             limit = cov.gap_cutoff_min
             ax = fig.add_axes((0.015, 0.075, 0.45, 0.80))
-            m = sm.StaticMap(ax, b.area).basemap(roads=True, muted=True, legend_roads=False)
+            m = self.smap(ax).basemap(roads=True, muted=True, legend_roads=False)
             bands = cov.bands
             late = bands[bands["time_s"] > limit * 60]
             ok = bands[bands["time_s"] <= limit * 60]
@@ -790,7 +864,7 @@ class _Pack:
             )
             from plan.operation import posts_frame
 
-            m.posts(posts_frame(b.data), names=False, kind_labels=POST_KIND_LABELS)
+            m.posts(posts_frame(b.data), names=False, kind_labels=self.kinds)
             gaps = cov.gaps
             if len(gaps):
                 m.points(gaps["lon"].to_list(), gaps["lat"].to_list(), label=self.tr("brief.gap.map.gap", m=limit),
@@ -808,18 +882,18 @@ class _Pack:
             rows = []
             for r in targets.head(14).itertuples():
                 minutes = _fmt_min(r.time_s)
-                rows.append([r.name, "TPS" if r.kind == "tps" else self.tr("brief.col.venue"), _RISK.get(r.risk, r.risk),
+                rows.append([r.name, "TPS" if r.kind == "tps" else self.tr("brief.col.venue"), self.risk(r.risk),
                              r.nearest or "-", minutes if minutes != "-" else self.tr("brief.gap.unreached"),
                              self.tr("brief.yes") if r.covered else self.tr("brief.no")])  # fmt: skip
             ax_t = fig.add_axes((0.49, 0.47, 0.495, 0.35))
             draw_table(ax_t, [self.tr("brief.col.venue"), self.tr("brief.col.kind"), self.tr("brief.col.risk"),
-                              self.tr("brief.col.nearest"), self.tr("brief.col.time") + " (mnt)",
-                              f"≤ {limit:g} mnt"], rows, [3.6, 0.9, 1.2, 2.2, 1.5, 0.9], fontsize=fs,
+                              self.tr("brief.col.nearest"), self.tr("brief.col.time") + self.tr("brief.col.in_min"),
+                              f"≤ {self.mins(limit, 0)}"], rows, [3.6, 0.9, 1.2, 2.2, 1.5, 0.9], fontsize=fs,
                        title=self.tr("brief.gap.targets"), align=["l", "l", "l", "l", "r", "l"])  # fmt: skip
             late_km = late.groupby("kelurahan")["length"].sum().sort_values(ascending=False) / 1000
             all_km = bands.groupby("kelurahan")["length"].sum() / 1000
             krows = [
-                [k or self.tr("brief.gap.outside"), f"{v:.1f}", f"{v / all_km.get(k, np.nan):.0%}"]
+                [k or self.tr("brief.gap.outside"), self.num(v, 1), self.pct(v / all_km.get(k, np.nan))]
                 for k, v in late_km.head(10).items()
                 if v > 0
             ]
@@ -840,15 +914,9 @@ class _Pack:
             self.escort(esc)
         self.patrols()
         self.personnel()
+        self.tps_duty()
         self.gaps()
         return self.pages
-
-
-def _profile_label(name: str) -> str:
-    from geo.profiles import PROFILES
-
-    profile = PROFILES.get(name)
-    return profile.label if profile is not None else name
 
 
 def _short(name: str) -> str:

@@ -22,10 +22,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.area import Area
+from i18n import t
 from style import (
     OKABE_ITO,
     PATROL_COLOURS,
@@ -177,6 +179,8 @@ class StaticMap:
         ``(minx, miny, maxx, maxy)`` in metres; default the city with a margin.
     scale
         Multiplier of line widths, marker and font sizes (``1`` page, ``1.6`` projector).
+    lang
+        Language of the legend, north arrow and scale bar (``"id"`` or ``"en"``).
     """
 
     def __init__(
@@ -186,12 +190,18 @@ class StaticMap:
         *,
         extent: Sequence[float] | None = None,
         scale: float = 1.0,
+        lang: str = "id",
     ) -> None:
         self.ax = ax
         self.area = area
         self.layers = metric_layers(area)
         self.scale = scale
+        self.lang = lang
         self._legend: list[tuple[object, str]] = []
+        #: Labels ``place_labels`` may move, each with the point it names.
+        self._texts: list[tuple[Text, float, float]] = []
+        #: Markers labels must not cover: ``(x, y, half size in points)``.
+        self._markers: list[tuple[float, float, float]] = []
         fig = ax.get_figure()
         box = ax.get_position()
         fw, fh = fig.get_size_inches()  # type: ignore[union-attr]
@@ -218,6 +228,21 @@ class StaticMap:
         )  # fmt: skip
         self.ax.add_collection(coll)
         return coll
+
+    def _metres_per_point(self) -> float:
+        x0, _, x1, _ = self.extent
+        fig = self.ax.get_figure()
+        inches = self.ax.get_position().width * fig.get_size_inches()[0]  # type: ignore[union-attr]
+        return (x1 - x0) / (inches * 72)
+
+    def tr(self, key: str, **values: object) -> str:
+        """A string in the map's language."""
+        return t(key, lang=self.lang, **values)
+
+    def _road_label(self, highway: str) -> str:
+        key = f"road.class.{highway}"
+        text = self.tr(key)
+        return _ROAD_LABELS.get(highway, highway) if text == key else text
 
     def add_legend_entry(self, handle: object, label: str) -> None:
         """Add a row to the legend (once per label)."""
@@ -255,7 +280,7 @@ class StaticMap:
                             edgecolor="none", zorder=1)
         )  # fmt: skip
         self._lines(lay.rivers, colour="#5a9fd4", width=1.1, z=2)
-        self.add_legend_entry(self._line_handle("#5a9fd4", 1.1), "Sungai")
+        self.add_legend_entry(self._line_handle("#5a9fd4", 1.1), self.tr("brief.map.river"))
         if roads:
             for h in ("other", "residential", "tertiary", "secondary", "primary", "trunk"):
                 geoms = lay.roads.get(h, ())
@@ -270,13 +295,15 @@ class StaticMap:
                 self._lines(geoms, colour=colour, width=width * 0.55, z=3 + (h != "residential"))
                 if legend_roads and not muted:
                     self.add_legend_entry(
-                        self._line_handle(colour, width * 0.55), _ROAD_LABELS.get(h, h)
+                        self._line_handle(colour, width * 0.55), self._road_label(h)
                     )
         self._lines(lay.kelurahan.geometry, colour="#555555", width=0.6, z=5, style=(0, (4, 3)))
         self._lines(lay.kecamatan.geometry, colour="#222222", width=1.3, z=5, style=(0, (8, 3)))
         self._lines(lay.kota.geometry, colour="#000000", width=2.2, z=5)
-        self.add_legend_entry(self._line_handle("#000000", 2.2), "Batas kota")
-        self.add_legend_entry(self._line_handle("#222222", 1.3, "--"), "Batas kecamatan")
+        self.add_legend_entry(self._line_handle("#000000", 2.2), self.tr("brief.map.kota"))
+        self.add_legend_entry(
+            self._line_handle("#222222", 1.3, "--"), self.tr("brief.map.kecamatan")
+        )
         if labels in {"kelurahan", "both"}:
             self._labels(lay.kelurahan, size=6.5, colour="#444444", style="italic")
         if labels in {"kecamatan", "both"}:
@@ -289,11 +316,12 @@ class StaticMap:
         for name, point in zip(frame["nama"], frame.geometry.representative_point(), strict=True):
             if not (x0 < point.x < x1 and y0 < point.y < y1):
                 continue
-            self.ax.text(
+            text = self.ax.text(
                 point.x, point.y, str(name).upper() if upper else str(name), ha="center",
                 va="center", fontsize=size * self.scale, color=colour, weight=weight,
                 style=style, zorder=6, path_effects=_HALO, clip_on=True,
             )  # fmt: skip
+            self._texts.append((text, point.x, point.y))
 
     # ------------------------------------------------------------------ overlays
 
@@ -326,6 +354,7 @@ class StaticMap:
         for kind, group in posts.assign(_g=pts).groupby("kind", sort=False):
             marker, colour = POST_STYLE.get(str(kind), ("o", "#333333"))
             xy = np.array([[g.x, g.y] for g in group["_g"]])
+            self._markers.extend((x, y, 6.5 * self.scale) for x, y in xy)
             self.ax.scatter(xy[:, 0], xy[:, 1], s=(11 * self.scale) ** 2, marker=marker, c=colour,
                             edgecolors="white", linewidths=1.4 * self.scale, zorder=12)  # fmt: skip
             label = (kind_labels or {}).get(str(kind), str(kind))
@@ -337,11 +366,14 @@ class StaticMap:
 
     def _tag(self, x: float, y: float, text: str, *, colour: str = "#111111", size: float = 7.5,
              dx: float = 6, dy: float = 6) -> None:  # fmt: skip
-        self.ax.annotate(
-            text, (x, y), xytext=(dx * self.scale, dy * self.scale), textcoords="offset points",
-            fontsize=size * self.scale, color=colour, weight="bold", zorder=14,
-            path_effects=_HALO, clip_on=True, annotation_clip=True,
+        """A name beside a marker; ``place_labels`` moves it off other labels and markers."""
+        per_pt = self._metres_per_point()
+        label = self.ax.text(
+            x + dx * self.scale * per_pt, y + dy * self.scale * per_pt, text, ha="left",
+            va="bottom", fontsize=size * self.scale, color=colour, weight="bold", zorder=14,
+            path_effects=_HALO, clip_on=True,
         )  # fmt: skip
+        self._texts.append((label, x, y))
 
     def points(self, lon: Sequence[float], lat: Sequence[float], *, label: str, colour: str,
                marker: str = "o", size: float = 8, names: Sequence[str] | None = None,
@@ -351,6 +383,7 @@ class StaticMap:
             return self
         pts = to_metric(shapely.points(np.asarray(lon, float), np.asarray(lat, float)))
         xy = np.array([[p.x, p.y] for p in pts])
+        self._markers.extend((x, y, (size / 2 + 1) * self.scale) for x, y in xy)
         self.ax.scatter(xy[:, 0], xy[:, 1], s=(size * self.scale) ** 2, marker=marker, c=colour,
                         edgecolors="black", linewidths=0.9 * self.scale, zorder=z)  # fmt: skip
         self.add_legend_entry(self._marker_handle(marker, colour, size), label)
@@ -366,6 +399,7 @@ class StaticMap:
             return self
         pts = to_metric(shapely.points(np.asarray(lon, float), np.asarray(lat, float)))
         for p, n in zip(pts, numbers, strict=True):
+            self._markers.append((p.x, p.y, 6 * self.scale))
             self.ax.text(p.x, p.y, str(n), ha="center", va="center", fontsize=6.5 * self.scale,
                          color="white", weight="bold", zorder=15, clip_on=True,
                          bbox={"boxstyle": "circle,pad=0.25", "fc": colour, "ec": "black",
@@ -393,8 +427,12 @@ class StaticMap:
                             edgecolors="black", linewidths=2 * self.scale, zorder=13)  # fmt: skip
             self.ax.scatter([end[0]], [end[1]], s=(15 * self.scale) ** 2, marker="*", c="#000000",
                             edgecolors="white", linewidths=1 * self.scale, zorder=13)  # fmt: skip
-            self.add_legend_entry(self._marker_handle("o", "#ffffff", 11), "Asal")
-            self.add_legend_entry(self._marker_handle("*", "#000000", 14), "Tujuan")
+            self._markers.extend([(start[0], start[1], 8 * self.scale),
+                                  (end[0], end[1], 8 * self.scale)])  # fmt: skip
+            self.add_legend_entry(self._marker_handle("o", "#ffffff", 11), self.tr("brief.map.origin"))
+            self.add_legend_entry(
+                self._marker_handle("*", "#000000", 14), self.tr("brief.map.destination")
+            )
         return self
 
     def patrols(self, lines: Sequence[BaseGeometry], labels: Sequence[str]) -> StaticMap:
@@ -407,9 +445,10 @@ class StaticMap:
             self.add_legend_entry(self._line_handle(colour, 3.2), label)
         return self
 
-    def closures(self, geoms: Sequence[BaseGeometry], *, label: str = "Penutupan jalan",
+    def closures(self, geoms: Sequence[BaseGeometry], *, label: str | None = None,
                  radius_m: Sequence[float | None] | None = None) -> StaticMap:  # fmt: skip
         """Road closures: hatched areas, thick crossed lines, or circles around points."""
+        label = label or self.tr("brief.map.closure")
         metric = to_metric(geoms)
         colour = "#000000"
         for i, g in enumerate(metric):
@@ -438,11 +477,50 @@ class StaticMap:
 
     # ------------------------------------------------------------------ furniture
 
-    def legend(self, *, loc: str = "lower left", title: str = "Keterangan", fontsize: float = 7.5,
+    def place_labels(self, *, iterations: int = 200) -> StaticMap:
+        """Move names off each other and off the markers (``adjustText``), with a leader line.
+
+        Deterministic (a fixed number of iterations, adjustText's seeded shifts), so the same
+        map gives the same file. Call once, after every layer with names is drawn.
+        """
+        if not self._texts:
+            return self
+        from adjustText import adjust_text
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = self.ax.get_figure()
+        if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure: measure text with Agg
+            FigureCanvasAgg(fig)  # type: ignore[arg-type]
+        from matplotlib.transforms import Bbox
+
+        texts = [text for text, _, _ in self._texts]
+        per_pt = self._metres_per_point()
+        boxes = [
+            Bbox.from_extents(x - r * per_pt, y - r * per_pt, x + r * per_pt, y + r * per_pt)
+            for x, y, r in self._markers
+        ]
+        adjust_text(
+            texts,
+            objects=boxes or None,
+            target_x=[x for _, x, _ in self._texts],
+            target_y=[y for _, _, y in self._texts],
+            ax=self.ax,
+            iter_lim=iterations,
+            expand=(1.15, 1.4),
+            force_static=(0.3, 0.4),
+            ensure_inside_axes=True,
+            min_arrow_len=8 * self.scale,
+            arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.6, "zorder": 13},
+        )
+        self._texts = []
+        return self
+
+    def legend(self, *, loc: str = "lower left", title: str | None = None, fontsize: float = 7.5,
                ncol: int = 1, target: Axes | None = None) -> StaticMap:  # fmt: skip
         """The legend of everything drawn, on the map or on another axes (``target``)."""
         if not self._legend:
             return self
+        title = title or self.tr("brief.legend")
         handles, labels = zip(*self._legend, strict=True)
         where = target or self.ax
         leg = where.legend(
@@ -455,7 +533,7 @@ class StaticMap:
         leg.set_zorder(30)
         return self
 
-    def scale_bar(self, *, loc: str = "lower right", decimal: str = ",") -> StaticMap:
+    def scale_bar(self, *, loc: str = "lower right", decimal: str | None = None) -> StaticMap:
         """Scale bar in metres (alternating blocks), true in the metric CRS.
 
         Parameters
@@ -463,18 +541,19 @@ class StaticMap:
         loc
             ``"lower right"`` or ``"lower left"``.
         decimal
-            Decimal mark of the labels (``","`` in Bahasa Indonesia).
+            Decimal mark of the labels (default ``","`` in Bahasa Indonesia, ``"."`` in English).
         """
+        decimal = decimal or ("." if self.lang == "en" else ",")
         x0, y0, x1, y1 = self.extent
         width, height = x1 - x0, y1 - y0
         length = nice_length(width / 5)
         n = 5 if str(int(length)).startswith(("25", "5")) else 4
         seg = length / n
         pad = 0.03
-        bx = x1 - pad * width - length if loc.endswith("right") else x0 + pad * width
+        bx = x1 - pad * width - length - 0.035 * width if loc.endswith("right") else x0 + pad * width
         by = y0 + pad * height * 1.6
         bh = height * 0.012 * self.scale
-        self.ax.add_patch(Rectangle((bx - 0.012 * width, by - bh * 1.2), length + 0.024 * width,
+        self.ax.add_patch(Rectangle((bx - 0.015 * width, by - bh * 1.2), length + 0.055 * width,
                                     bh * 5.4, facecolor="white", edgecolor="#333333", alpha=0.92,
                                     linewidth=0.8, zorder=28))  # fmt: skip
         for i in range(n):
@@ -509,7 +588,8 @@ class StaticMap:
                 verts, closed=True, facecolor="black", edgecolor="white", linewidth=1, zorder=30
             )
         )
-        self.ax.text(cx, top - size * 1.05, "U", ha="center", va="top", fontsize=11 * self.scale,
+        self.ax.text(cx, top - size * 1.05, self.tr("brief.map.north"), ha="center", va="top",
+                     fontsize=11 * self.scale,
                      weight="bold", zorder=30, path_effects=_HALO)  # fmt: skip
         return self
 

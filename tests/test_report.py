@@ -73,6 +73,7 @@ def test_pack_has_every_section_and_a_png_per_page(pack: PackResult, pages: list
         "Lembar rute: Kantor Polisi Resor Metro – KPU Kota Metro",
         "Rute patroli",
         "Personel per pos",
+        "Personel TPS per Polsek (Pemilu 2024)",
         "Celah jangkauan",
     ]
     assert list(dict.fromkeys(pack.titles)) == expected
@@ -102,7 +103,7 @@ def test_coverage_page_prints_the_computed_figures(briefing: Briefing, pages: li
     assert briefing.coverage is not None
     for fig in briefing.coverage.figures:
         assert f"{fig.cutoff_min:g} mnt" in text
-        assert f"{fig.road_share:.1%}" in text
+        assert f"{fig.road_share:.1%}".replace(".", ",") in text  # Indonesian decimal comma
         assert f"{fig.venues_covered}/{fig.venues_total}" in text
     for name in ("Metro Barat", "Metro Pusat", "Metro Selatan", "Metro Timur", "Metro Utara"):
         assert name in text
@@ -115,7 +116,7 @@ def test_escort_pages_carry_the_route_sheet(briefing: Briefing, pages: list[str]
     assert not escort.saved  # the default operation has none: planned for the briefing
     text = pages[3]
     assert "Rute utama" in text and "Alternatif 1" in text
-    assert f"{escort.figures['length_km'].iloc[0]:.2f} km" in text
+    assert f"{escort.figures['length_km'].iloc[0]:.2f} km".replace(".", ",") in text
     assert f"Personel pengaturan: {escort.sheet['personnel']} di" in text
     sheet_text = "\n".join(pages[4:6])
     for heading in (
@@ -156,6 +157,33 @@ def test_pack_is_deterministic_and_english(briefing: Briefing, pack: PackResult,
     english = write_pack(briefing, tmp_path / "en.pdf", lang="en", png=False)
     text = _pdf_pages_text(english.pdf)
     assert "SECURITY PLAN" in text[0] and "Post coverage in minutes" in text[2]
+    everything = "\n".join(text)
+    # no Indonesian unit, risk tier, profile or legend word left in the English pack
+    for word in (" mnt", "Konvoi pengawalan", "Rawan", "Sungai", "Batas kota", "Asal", "Tujuan",
+                 "Jumlah", "belum diisi"):  # fmt: skip
+        assert word not in everything, word
+    assert "At risk" in everything and "Escort convoy" in everything
+    assert "Origin" in text[3] and "Destination" in text[3] and "River" in text[2]
+    (escort,) = briefing.escorts
+    assert f"{escort.figures['length_km'].iloc[0]:.2f} km" in text[3]  # English decimal point
+
+
+def test_pack_labels_risk_and_unset_personnel(pages: list[str]) -> None:
+    everything = "\n".join(pages)
+    assert "kurang_rawan" not in everything and "sangat_rawan" not in everything
+    assert "Rawan" in everything  # the venues' tier, as a label
+    personnel = next(p for p in pages if "Personel per pos" in p and "Kekuatan" in p)
+    assert "belum diisi" in personnel  # the default posts' strength is not set yet
+
+
+def test_pack_tps_page_from_the_real_counts(briefing: Briefing, pages: list[str]) -> None:
+    assert briefing.tps is not None and briefing.tps.tps == 462
+    page = next(p for p in pages if "Personel TPS per Polsek" in p and "Berposisi" in p)
+    for polsek in ("Polsek Metro Pusat", "Polsek Metro Timur", "Polsek Metro Selatan"):
+        assert polsek in page
+    assert "462" in page and "Iring Mulyo" in page and "Sumbersari Bantul" in page
+    assert f"{briefing.tps.required}" in page
+    assert "462 dari 462 TPS belum berposisi" in page
 
 
 def test_saved_escort_is_planned_again_with_its_sheet(area: Area, tmp_path) -> None:

@@ -24,6 +24,11 @@ from geo.network import CompiledNetwork
 #: Label of every simulated position.
 SIMULATION_LABEL = "SIMULASI"
 
+#: Prefix of a simulated unit's device id: its reports go through the same ingest as a phone's.
+DEVICE_PREFIX = "SIM/"
+
+_M_PER_DEG = 111_320.0
+
 
 @dataclass(frozen=True, eq=False)
 class SimRoute:
@@ -175,8 +180,25 @@ def plan_simulation(
     return Simulation(seed=seed, start=start.astimezone(UTC), routes=tuple(routes))
 
 
+def device_id(unit_id: str) -> str:
+    """The id of the simulated device that reports a unit's positions."""
+    return f"{DEVICE_PREFIX}{unit_id}"
+
+
+def _motion(r: SimRoute, t: float) -> tuple[float | None, float]:
+    """Heading (degrees from north, None when standing) and speed (m/s) at ``t`` s of a loop."""
+    i = int(np.clip(np.searchsorted(r.t, t, side="right"), 1, len(r.t) - 1))
+    dt = float(r.t[i] - r.t[i - 1])
+    dx = float(r.lon[i] - r.lon[i - 1]) * np.cos(np.radians(float(r.lat[i]))) * _M_PER_DEG
+    dy = float(r.lat[i] - r.lat[i - 1]) * _M_PER_DEG
+    dist = float(np.hypot(dx, dy))
+    if dt <= 0 or dist == 0:
+        return None, 0.0
+    return float(np.degrees(np.arctan2(dx, dy)) % 360), dist / dt
+
+
 def positions_at(sim: Simulation, moment: datetime) -> pd.DataFrame:
-    """Where each simulated unit is at a moment.
+    """Where each simulated unit is at a moment, as its simulated device reports it.
 
     Parameters
     ----------
@@ -188,14 +210,16 @@ def positions_at(sim: Simulation, moment: datetime) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``unit_id``, ``time`` (the moment, UTC), ``lon``, ``lat``, ``status``
-        (``available``), ``source`` (``simulasi``).
+        ``unit_id``, ``time`` (the moment, UTC, whole seconds), ``lon``, ``lat``, ``status``
+        (``available``), ``source`` (``simulasi``), ``device_id`` (``SIM/<unit_id>``),
+        ``heading`` (degrees, NaN when standing) and ``speed`` (m/s).
     """
     moment = moment.astimezone(UTC)
     elapsed = max((moment - sim.start).total_seconds(), 0.0)
     rows = []
     for r in sim.routes:
         t = elapsed % r.period_s if r.period_s > 0 else 0.0
+        heading, speed = _motion(r, t)
         rows.append(
             {
                 "unit_id": r.unit_id,
@@ -204,6 +228,10 @@ def positions_at(sim: Simulation, moment: datetime) -> pd.DataFrame:
                 "lat": float(np.interp(t, r.t, r.lat)),
                 "status": "available",
                 "source": "simulasi",
+                "device_id": device_id(r.unit_id),
+                "heading": np.nan if heading is None else heading,
+                "speed": speed,
             }
         )
-    return pd.DataFrame(rows, columns=["unit_id", "time", "lon", "lat", "status", "source"])
+    columns = ["unit_id", "time", "lon", "lat", "status", "source", "device_id", "heading", "speed"]
+    return pd.DataFrame(rows, columns=columns)

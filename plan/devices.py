@@ -202,7 +202,7 @@ def add_device(
             "SELECT id FROM devices WHERE device_id = ?", (device_id,)
         ).fetchone()
         if existing is not None and not replace:
-            msg = f"Perangkat {device_id!r} sudah terdaftar (pakai --ganti untuk memindahkannya)."
+            msg = f"Perangkat {device_id!r} sudah terdaftar (pakai --replace untuk memindahkannya)."
             raise PlanError(msg)
         stamp = datetime.now(UTC).isoformat()
         conn.execute(
@@ -216,6 +216,37 @@ def add_device(
 
     store.write(change, action="device.add", detail=f"{device_id} -> {unit_id}")
     return get_device(store, device_id)
+
+
+def ensure_simulated(store: Store, operation_id: int, devices: dict[str, str]) -> int:
+    """Register the rehearsal's simulated devices (``device id -> unit id``) not yet registered.
+
+    The units must exist (the rehearsal creates them first). Returns how many were added.
+    """
+    known = {d.device_id for d in list_devices(store, operation_id, simulated=True)}
+    missing = {d: u for d, u in devices.items() if d not in known}
+    if not missing:
+        return 0
+
+    def change(conn: sqlite3.Connection) -> int:
+        stamp = datetime.now(UTC).isoformat()
+        added = 0
+        for device_id, unit_id in sorted(missing.items()):
+            row = conn.execute(
+                "SELECT id FROM units WHERE operation_id = ? AND unit_id = ?",
+                (operation_id, unit_id),
+            ).fetchone()
+            if row is None:
+                continue
+            cur = conn.execute(
+                "INSERT INTO devices (device_id, unit_ref, secret_hash, label, simulated, created,"
+                " updated) VALUES (?, ?, NULL, 'SIMULASI', 1, ?, ?) ON CONFLICT DO NOTHING",
+                (_check_device_id(device_id), int(row[0]), stamp, stamp),
+            )
+            added += cur.rowcount
+        return added
+
+    return store.write(change, action="device.simulated", detail=f"{len(missing)}")
 
 
 def remove_device(store: Store, device_id: str) -> None:

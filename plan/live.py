@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import shapely
@@ -300,6 +301,34 @@ def ingest(
             out.append(Refused(o.device_id, "duplicate", o.source, o.time))
         else:
             out.append(o)
+    return out
+
+
+def reports_from_frame(frame: Any, *, protocol: str) -> list[Report]:
+    """Reports from a frame (e.g. ``geo.simulation.positions_at``).
+
+    The frame has ``device_id``, ``time``, ``lon``, ``lat`` and optionally ``heading``,
+    ``speed``, ``battery``.
+    """
+
+    def opt(rec: Any, name: str) -> float | None:
+        return _finite(getattr(rec, name, None))
+
+    out = []
+    for rec in frame.itertuples(index=False):
+        moment = rec.time.to_pydatetime() if hasattr(rec.time, "to_pydatetime") else rec.time
+        out.append(
+            Report(
+                device_id=str(rec.device_id),
+                protocol=protocol,
+                lat=float(rec.lat),
+                lon=float(rec.lon),
+                time=moment,
+                speed=opt(rec, "speed"),
+                heading=opt(rec, "heading"),
+                battery=opt(rec, "battery"),
+            )
+        )
     return out
 
 

@@ -1,0 +1,1 @@
+"""The commander's live-feed panels: devices, refused reports, tracks and replay, simulation."""

@@ -20,6 +20,7 @@ import numpy as np
 import osmnx as ox
 import pandas as pd
 import shapely
+from pyproj import Transformer
 
 from geo import datasets, settings
 from geo._errors import AreaDataError
@@ -334,9 +335,76 @@ def with_network(
     return out
 
 
-def with_road_names(area: Area, names: dict[tuple[int, int, int], str]) -> Area:
-    """The same area with planners' road names (edge ``(u, v, key)`` -> name)."""
-    return replace(area, road_names=dict(names))
+def with_road_names(
+    area: Area,
+    names: dict[tuple[int, int, int], str | tuple[str, float, float]],
+    *,
+    tolerance_m: float = 10.0,
+) -> Area:
+    """The same area with planners' road names.
+
+    Parameters
+    ----------
+    area
+        The area with its loaded network.
+    names
+        Edge ``(u, v, key)`` (either direction) -> name, or -> ``(name, lon, lat)`` with the
+        road's midpoint when it was named: a name whose edge no longer passes within
+        ``tolerance_m`` of that point (a rebuilt network) is left out.
+    tolerance_m
+        How far the saved midpoint may lie from the edge.
+
+    Returns
+    -------
+    Area
+    """
+    kept: dict[tuple[int, int, int], str] = {}
+    metric = area.edges_metric
+    index = {
+        (int(u), int(v), int(k)): i
+        for i, (u, v, k) in enumerate(zip(metric["u"], metric["v"], metric["key"], strict=True))
+    }
+    to_metric = Transformer.from_crs(settings.crs_geographic, area.crs_metric, always_xy=True)
+    for (u, v, k), value in names.items():
+        row = index.get((u, v, k), index.get((v, u, k)))
+        if row is None:
+            continue
+        if isinstance(value, str):
+            kept[(u, v, k)] = value
+            continue
+        name, lon, lat = value
+        x, y = to_metric.transform(lon, lat)
+        if metric.geometry.iloc[row].distance(shapely.Point(x, y)) <= tolerance_m:
+            kept[(u, v, k)] = name
+    return replace(area, road_names=kept)
+
+
+def road_midpoint(area: Area, u: int, v: int, key: int) -> tuple[float, float]:
+    """Midpoint (lon, lat) of a road along its line, to store with a planner's name."""
+    edges = area.edges_metric
+    hit = edges[
+        ((edges["u"] == u) & (edges["v"] == v) | (edges["u"] == v) & (edges["v"] == u))
+        & (edges["key"] == key)
+    ]
+    if hit.empty:
+        msg = f"Ruas jalan {u}-{v} tidak ada di jaringan yang dimuat."
+        raise AreaDataError(msg)
+    mid = hit.geometry.iloc[0].interpolate(0.5, normalized=True)
+    point = gpd.GeoSeries([mid], crs=area.crs_metric).to_crs(settings.crs_geographic).iloc[0]
+    return float(point.x), float(point.y)
+
+
+def display_road_names(area: Area) -> pd.Series:
+    """The name shown for each row of ``area.edges`` (planner's, OSM's, or "tanpa nama")."""
+    return pd.Series(
+        [
+            road_name(area, int(u), int(v), int(k), n if isinstance(n, str) else None)
+            for u, v, k, n in zip(
+                area.edges["u"], area.edges["v"], area.edges["key"], area.edges["name"], strict=True
+            )
+        ],
+        index=area.edges.index,
+    )
 
 
 def road_name(area: Area, u: int, v: int, key: int, osm_name: str | None = None) -> str:

@@ -202,6 +202,7 @@ class Waypoint:
             "snap_lon": round(self.snap.lon, 7),
             "snap_lat": round(self.snap.lat, 7),
             "snap_distance_m": round(self.snap.distance_m, 1),
+            "street": self.snap.street,
             "kelurahan": self.snap.kelurahan,
         }
 

@@ -12,7 +12,7 @@ import shapely
 
 from geo import settings
 from geo._errors import OffNetworkError
-from geo.area import Area, kelurahan_at
+from geo.area import Area, kelurahan_at, road_name
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Snap:
     fraction
         Position of the snapped point along the edge from ``u`` (0) to ``v`` (1), by length:
         routes start and end there (a "phantom node"), not at ``node``.
+    street
+        Name of the road (a planner's, OSM ``name``/``ref``, or "jalan tanpa nama").
     """
 
     lon: float
@@ -45,6 +47,7 @@ class Snap:
     node: int
     kelurahan: str | None
     fraction: float = 0.0
+    street: str = ""
 
     @classmethod
     def from_row(cls, area: Area, row: pd.Series) -> Snap:
@@ -60,6 +63,13 @@ class Snap:
             node=int(row["node"]),
             kelurahan=kelurahan_at(area, float(point.x), float(point.y)),
             fraction=float(row["fraction"]),
+            street=road_name(
+                area,
+                int(row["u"]),
+                int(row["v"]),
+                int(row["key"]),
+                row["name"] if isinstance(row.get("name"), str) else None,
+            ),
         )
 
 
@@ -127,6 +137,7 @@ def snap_points(area: Area, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFram
             "key": edges["key"].to_numpy()[edge_idx],
             "node": np.where(near_start, u, v),
             "fraction": fraction,
+            "name": edges["name"].to_numpy()[edge_idx],
             "distance_m": dist,
         },
         geometry=gpd.GeoSeries(snapped, crs=area.crs_metric).to_crs(settings.crs_geographic).values,

@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "route_plan": frozenset({"perencana"}),
     "closure": frozenset({"perencana"}),
     "patrol": frozenset({"perencana"}),
+    "road_name": frozenset({"perencana"}),
 }
 
 #: Actions any actor may cause, signed in or not: they take no input from the user.
@@ -72,6 +73,7 @@ SUBJECTS: dict[str, str] = {
     "route_plan": "rencana rute",
     "closure": "penutupan jalan",
     "patrol": "patroli",
+    "road_name": "nama jalan",
 }
 
 

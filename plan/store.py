@@ -218,6 +218,22 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT operation_id, name, 1, kind, profile, depart, request, result, updated,
             '(sistem)', 'tersimpan sebelum riwayat versi' FROM route_plans;
     """,
+    # 5: names planners give to roads of an area's network (plan/road_names.py), keyed by the
+    #    network (area key) and the edge, with the road's midpoint to check the edge still is it
+    """
+    CREATE TABLE road_names (
+        id INTEGER PRIMARY KEY,
+        area_key TEXT NOT NULL,
+        u INTEGER NOT NULL,
+        v INTEGER NOT NULL,
+        key INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        lon REAL NOT NULL,
+        lat REAL NOT NULL,
+        updated TEXT NOT NULL,
+        UNIQUE (area_key, u, v, key)
+    );
+    """,
 )
 
 _LOCKS: dict[Path, threading.Lock] = {}

@@ -1,0 +1,70 @@
+"""Planners name roads: stored with the area in the plan store, shown wherever a name is shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.area import Area, display_road_names, road_midpoint, with_road_names
+from geo.network import compile_network
+from geo.route_sheet import route_sheet
+from geo.routing import plan_route
+from geo.snap import snap_point
+from plan import users
+from plan.operation import PlanError
+from plan.road_names import clear_road_name, road_names, set_road_name
+from plan.roles import AccessDeniedError
+from plan.store import Store
+
+PASSWORD = "kata-sandi-uji-9"
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return Store(tmp_path / "operasi.sqlite")
+
+
+def _as(store: Store, role: str) -> Store:
+    user = users.add_user(store, f"uji-{role}", role, PASSWORD)
+    return store.as_user(user.actor)
+
+
+def test_planner_names_a_road_and_the_route_sheet_uses_it(area: Area, store: Store):
+    net = compile_network(area.graph, "convoy")
+    plan = plan_route(area, net, ["Kantor Polisi Resor Metro", "KPU Kota Metro"])
+    u, v, k = plan.main.edges[len(plan.main.edges) // 2]
+    planner = _as(store, "perencana")
+    lon, lat = road_midpoint(area, u, v, k)
+    stored = set_road_name(planner, area.key, (v, u, k), "  Jl.  Jend. Sudirman ", lon=lon, lat=lat)
+    assert stored == "Jl. Jend. Sudirman"
+    named = with_road_names(area, road_names(store, area.key))
+    sheet = route_sheet(named, net, plan.main)
+    assert "Jl. Jend. Sudirman" in set(sheet.segments["street"])
+    assert "jalan tanpa nama (RBI)" in set(sheet.segments["street"])
+    # the nearest-road answer and the road layer's names say it too
+    assert snap_point(named, lon, lat).street == "Jl. Jend. Sudirman"
+    shown = display_road_names(named)
+    assert (shown == "Jl. Jend. Sudirman").sum() == 1
+    assert snap_point(area, lon, lat).street == "jalan tanpa nama (RBI)"
+    # another network's names stay with it
+    assert road_names(store, "metro:osm:other") == {}
+    assert clear_road_name(planner, area.key, (u, v, k))
+    assert road_names(store, area.key) == {}
+
+
+def test_name_of_an_edge_that_moved_is_not_shown(area: Area, store: Store):
+    row = area.edges.iloc[10]
+    far = area.edges.iloc[900].geometry.interpolate(0.5, normalized=True)
+    set_road_name(store, area.key, (row.u, row.v, row.key), "Jl. Lama", lon=far.x, lat=far.y)
+    named = with_road_names(area, road_names(store, area.key))
+    assert named.road_names == {}
+
+
+def test_bad_names_and_roles_are_refused(area: Area, store: Store):
+    row = area.edges.iloc[0]
+    edge = (int(row.u), int(row.v), int(row.key))
+    for bad in ("", "   ", "x" * 81, "Jl.\x00Mawar"):
+        with pytest.raises(PlanError):
+            set_road_name(store, area.key, edge, bad, lon=105.3, lat=-5.1)
+    with pytest.raises(AccessDeniedError):
+        set_road_name(_as(store, "briefing"), area.key, edge, "Jl. Mawar", lon=105.3, lat=-5.1)
+    assert road_names(store, area.key) == {}

@@ -1,0 +1,381 @@
+"""Sources (posts, units) and their travel times to every node, road and point."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.sparse.csgraph import dijkstra
+
+from geo._errors import GeoError
+from geo.area import Area
+from geo.coverage.roads import Roads
+from geo.network import _MIN_WEIGHT, CompiledNetwork
+
+
+@dataclass(frozen=True)
+class Source:
+    """A post or unit that coverage starts from.
+
+    Attributes
+    ----------
+    key
+        Stable id, e.g. ``"post:3"`` or ``"unit:R2-01"``.
+    name
+        Name shown to the user.
+    kind
+        Post kind (``polres``, ``polsek``, ...) or ``"unit"``.
+    node
+        Graph node the source starts from.
+    profile
+        Travel profile name.
+    readiness_s
+        Seconds before the source leaves (added to every travel time from it).
+    lon, lat
+        Position (EPSG:4326).
+    """
+
+    key: str
+    name: str
+    kind: str
+    node: int
+    profile: str
+    readiness_s: float = 0.0
+    lon: float = float("nan")
+    lat: float = float("nan")
+
+
+@dataclass(frozen=True, eq=False)
+class Reach:
+    """Travel times from a set of sources to every node, per profile.
+
+    Attributes
+    ----------
+    sources
+        The sources, in the order ``origin`` refers to.
+    profiles
+        Profile of each row of ``node_time``.
+    node_time
+        ``(profiles, nodes)`` seconds (readiness included); ``inf`` beyond ``horizon_s``.
+    node_origin
+        ``(profiles, nodes)`` index into ``sources`` of the source reaching each node first;
+        -1 where unreached.
+    edge_time
+        ``(profiles, edges)`` seconds to drive each directed edge; ``inf`` where closed.
+    horizon_s
+        Exploration limit in seconds.
+    """
+
+    sources: tuple[Source, ...]
+    profiles: tuple[str, ...]
+    node_time: np.ndarray
+    node_origin: np.ndarray
+    edge_time: np.ndarray
+    horizon_s: float
+
+    @property
+    def best_time(self) -> np.ndarray:
+        """Seconds to each node from the nearest source (any profile)."""
+        if not self.profiles:
+            return np.full(self.node_time.shape[1], np.inf)
+        return self.node_time.min(axis=0)
+
+    @property
+    def best_origin(self) -> np.ndarray:
+        """Index into ``sources`` of the source reaching each node first (-1 unreached)."""
+        if not self.profiles:
+            return np.full(self.node_time.shape[1], -1, dtype=np.int64)
+        row = self.node_time.argmin(axis=0)
+        out = self.node_origin[row, np.arange(self.node_time.shape[1])]
+        return np.where(np.isfinite(self.best_time), out, -1)
+
+
+def sources_from_frame(area: Area, frame: pd.DataFrame) -> list[Source]:
+    """Sources from a frame of posts or units, each snapped to its nearest road node.
+
+    Parameters
+    ----------
+    area
+        The area.
+    frame
+        Columns ``key``, ``name``, ``kind``, ``lon``, ``lat``, ``profile`` and optionally
+        ``readiness_s``.
+
+    Returns
+    -------
+    list of Source
+    """
+    if frame.empty:
+        return []
+    from geo.snap import snap_points  # local: snap imports area, keep this module light
+
+    snapped = snap_points(area, frame["lon"].to_numpy(float), frame["lat"].to_numpy(float))
+    readiness = frame["readiness_s"] if "readiness_s" in frame else pd.Series(0.0, frame.index)
+    return [
+        Source(
+            key=str(row.key),
+            name=str(row.name),
+            kind=str(row.kind),
+            node=int(node),
+            profile=str(row.profile),
+            readiness_s=float(ready),
+            lon=float(row.lon),
+            lat=float(row.lat),
+        )
+        for row, node, ready in zip(
+            frame.itertuples(index=False), snapped["node"], readiness, strict=True
+        )
+    ]
+
+
+def compute_reach(
+    networks: Mapping[str, CompiledNetwork],
+    sources: Sequence[Source],
+    *,
+    horizon_s: float = np.inf,
+) -> Reach:
+    """Travel times from sources to every node: one multi-source run per profile.
+
+    Parameters
+    ----------
+    networks
+        Compiled network per profile name (same graph, same closures).
+    sources
+        Posts and units; each uses the network of its profile.
+    horizon_s
+        Stop exploring beyond this many seconds (at least the largest cutoff used later).
+
+    Returns
+    -------
+    Reach
+
+    Raises
+    ------
+    GeoError
+        If a source's profile has no network.
+    """
+    sources = tuple(sources)
+    profiles = tuple(dict.fromkeys(s.profile for s in sources))
+    missing = [p for p in profiles if p not in networks]
+    if missing:
+        msg = f"Tidak ada jaringan untuk profil: {', '.join(missing)}."
+        raise GeoError(msg)
+    any_net = next(iter(networks.values()))
+    times = np.full((len(profiles), any_net.n), np.inf)
+    origins = np.full((len(profiles), any_net.n), -1, dtype=np.int64)
+    edge_time = np.full((len(profiles), len(any_net.edge_u)), np.inf)
+    for row, profile in enumerate(profiles):
+        net = networks[profile]
+        members = np.array([i for i, s in enumerate(sources) if s.profile == profile])
+        idx = net.indices_of([sources[i].node for i in members])
+        offsets = np.array([sources[i].readiness_s for i in members], dtype=float)
+        times[row], origins[row] = _multi_source(net, idx, offsets, members, horizon_s)
+        edge_time[row] = np.where(net.open_edges, net.travel_time, np.inf)
+    return Reach(sources, profiles, times, origins, edge_time, float(horizon_s))
+
+
+#: Above this many distinct readiness values in one profile, one run through a virtual source
+#: (``CompiledNetwork.distances``) replaces one run per value.
+_MAX_READINESS_GROUPS = 3
+
+
+def _multi_source(
+    net: CompiledNetwork,
+    idx: np.ndarray,
+    offsets: np.ndarray,
+    members: np.ndarray,
+    horizon_s: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Node times and origins (index into all sources) from sources of one profile.
+
+    Sources sharing a readiness value run as one ``scipy`` multi-source Dijkstra
+    (``min_only``), which also tells each node's source; with many distinct values, one run
+    from a virtual node joined to each source by its readiness.
+    """
+    values = np.unique(offsets)
+    if len(values) > _MAX_READINESS_GROUPS:
+        dist, pos = net.distances(idx, offsets=offsets, limit=horizon_s)
+        # distances() stores each offset as at least a tiny positive weight; take it back off
+        excess = np.maximum(offsets, _MIN_WEIGHT) - offsets
+        reached = pos >= 0
+        dist[reached] -= excess[pos[reached]]
+        return dist, np.where(reached, members[np.maximum(pos, 0)], -1)
+    best = np.full(net.n, np.inf)
+    origin = np.full(net.n, -1, dtype=np.int64)
+    for value in values:
+        group = offsets == value
+        nodes, who = idx[group], members[group]
+        dist, _, src = dijkstra(
+            net.matrix,
+            indices=nodes,
+            min_only=True,
+            return_predecessors=True,
+            limit=max(horizon_s - value, 0.0),
+        )
+        dist = dist + value
+        # the source position of each reached node (first source at a node wins)
+        first = np.full(net.n, -1, dtype=np.int64)
+        first[nodes[::-1]] = who[::-1]
+        better = dist < best
+        best[better] = dist[better]
+        origin[better] = first[src[better]]
+    return best, origin
+
+
+def _side_fractions(
+    reach: Reach, roads: Roads, cutoffs_s: float | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Covered fraction of each road from its ``u`` end and from its ``v`` end.
+
+    With an array of cutoffs the results have one row per cutoff.
+    """
+    cut = np.asarray(cutoffs_s, dtype=float)
+    shape = (*cut.shape, len(roads.length))
+    f_u = np.zeros(shape)
+    f_v = np.zeros(shape)
+    col = cut[..., None]
+    for row in range(len(reach.profiles)):
+        for ends, edge, out in ((roads.u_idx, roads.fwd, f_u), (roads.v_idx, roads.bwd, f_v)):
+            t_end = reach.node_time[row, ends]
+            t_edge = np.where(edge >= 0, reach.edge_time[row, np.maximum(edge, 0)], np.inf)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                frac = (col - t_end) / t_edge
+            np.clip(frac, 0.0, 1.0, out=frac)
+            frac[np.isnan(frac)] = 0.0
+            np.maximum(out, frac, out=out)
+    return f_u, f_v
+
+
+def road_fraction(reach: Reach, roads: Roads, cutoff_s: float | np.ndarray) -> np.ndarray:
+    """Covered share (0..1) of each road's length within a cutoff.
+
+    Parameters
+    ----------
+    reach
+        Travel times.
+    roads
+        Road index.
+    cutoff_s
+        Seconds; an array of cutoffs gives one row per cutoff.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    f_u, f_v = _side_fractions(reach, roads, cutoff_s)
+    return np.minimum(1.0, f_u + f_v)
+
+
+def point_times(
+    reach: Reach, roads: Roads, road: np.ndarray, along: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Time to reach points on roads, and the source reaching each first.
+
+    Parameters
+    ----------
+    reach
+        Travel times.
+    roads
+        Road index.
+    road
+        Row of ``roads.frame`` of each point.
+    along
+        Position on the road, 0 at ``u`` to 1 at ``v``.
+
+    Returns
+    -------
+    seconds, origin
+        ``inf`` and -1 where unreached.
+    """
+    road = np.asarray(road, dtype=np.int64)
+    along = np.asarray(along, dtype=float)
+    best = np.full(len(road), np.inf)
+    origin = np.full(len(road), -1, dtype=np.int64)
+    if len(road) == 0:
+        return best, origin
+    u, v = roads.u_idx[road], roads.v_idx[road]
+    fwd, bwd = roads.fwd[road], roads.bwd[road]
+    for row in range(len(reach.profiles)):
+        t_edge_f = np.where(fwd >= 0, reach.edge_time[row, np.maximum(fwd, 0)], np.inf)
+        t_edge_b = np.where(bwd >= 0, reach.edge_time[row, np.maximum(bwd, 0)], np.inf)
+        from_u = reach.node_time[row, u] + along * t_edge_f
+        from_v = reach.node_time[row, v] + (1.0 - along) * t_edge_b
+        # the point itself when it sits on the end node
+        from_u = np.where(along <= 0, reach.node_time[row, u], from_u)
+        from_v = np.where(along >= 1, reach.node_time[row, v], from_v)
+        use_v = from_v < from_u
+        t = np.where(use_v, from_v, from_u)
+        o = np.where(use_v, reach.node_origin[row, v], reach.node_origin[row, u])
+        better = t < best
+        best[better] = t[better]
+        origin[better] = o[better]
+    return best, origin
+
+
+def road_full_time(reach: Reach, roads: Roads) -> tuple[np.ndarray, np.ndarray]:
+    """Time by which each road is covered end to end, and the source covering it (display).
+
+    For each profile the latest point of the road to be reached is where the arrivals from
+    both ends meet; the minimum over profiles is an upper bound of the exact value (used to
+    colour roads by time band, never for figures).
+
+    Returns
+    -------
+    seconds, origin
+    """
+    best = np.full(len(roads.length), np.inf)
+    for row in range(len(reach.profiles)):
+        t_u = reach.node_time[row, roads.u_idx]
+        t_v = reach.node_time[row, roads.v_idx]
+        tf = np.where(roads.fwd >= 0, reach.edge_time[row, np.maximum(roads.fwd, 0)], np.inf)
+        tb = np.where(roads.bwd >= 0, reach.edge_time[row, np.maximum(roads.bwd, 0)], np.inf)
+        with np.errstate(invalid="ignore"):
+            only_u = t_u + tf
+            only_v = t_v + tb
+            both = np.isfinite(t_u) & np.isfinite(tf) & np.isfinite(t_v) & np.isfinite(tb)
+            meet = np.where(
+                both,
+                np.clip((t_v + tb - t_u) / np.where(both, tf + tb, 1.0), 0.0, 1.0),
+                np.nan,
+            )
+            meet_time = t_u + meet * tf
+        full = np.where(both, meet_time, np.minimum(only_u, only_v))
+        full = np.nan_to_num(full, nan=np.inf)
+        best = np.minimum(best, full)
+    # who reaches the middle first
+    _, origin = point_times(reach, roads, np.arange(len(roads.length)), np.full(len(best), 0.5))
+    return best, origin
+
+
+def points_from_matrix(
+    dist: np.ndarray, roads: Roads, tt: np.ndarray, road: np.ndarray | None, along: np.ndarray
+) -> np.ndarray:
+    """Arrival times at points on roads from per-source node times.
+
+    Parameters
+    ----------
+    dist
+        ``(sources, nodes)`` seconds.
+    roads
+        Road index.
+    tt
+        Seconds per directed edge (``inf`` where closed).
+    road
+        Row of ``roads.frame`` of each point; None = every road.
+    along
+        Position on the road, 0 at ``u`` to 1 at ``v``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(sources, points)`` seconds.
+    """
+    road = np.arange(len(roads.length)) if road is None else road
+    fwd, bwd = roads.fwd[road], roads.bwd[road]
+    tf = np.where(fwd >= 0, tt[np.maximum(fwd, 0)], np.inf)
+    tb = np.where(bwd >= 0, tt[np.maximum(bwd, 0)], np.inf)
+    from_u = dist[:, roads.u_idx[road]] + along * tf
+    from_v = dist[:, roads.v_idx[road]] + (1.0 - along) * tb
+    return np.minimum(from_u, from_v)

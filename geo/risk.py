@@ -1,0 +1,22 @@
+"""Risk tiers of TPS and venues (kerawanan): names, labels and weights, one definition."""
+
+from __future__ import annotations
+
+#: Risk tiers of TPS and venues, least to most demanding.
+RISK_TIERS: tuple[str, ...] = ("kurang_rawan", "rawan", "sangat_rawan", "khusus")
+
+#: Labels of the risk tiers (Bahasa Indonesia).
+RISK_LABELS: dict[str, str] = {
+    "kurang_rawan": "Kurang rawan",
+    "rawan": "Rawan",
+    "sangat_rawan": "Sangat rawan",
+    "khusus": "Khusus",
+}
+
+#: Weight of a target by risk tier (used by placement).
+RISK_WEIGHTS: dict[str, float] = {
+    "kurang_rawan": 1.0,
+    "rawan": 2.0,
+    "sangat_rawan": 4.0,
+    "khusus": 4.0,
+}

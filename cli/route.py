@@ -9,7 +9,7 @@ from cli.core import add_area_arg, area_from_args, command
 from geo import formats
 from geo.network import compile_network
 from geo.profiles import PROFILES
-from geo.route_sheet import route_sheet
+from geo.route_sheet import approximate_places, route_sheet
 from geo.routing import parse_time, plan_route
 
 
@@ -30,15 +30,26 @@ def run_route(args: argparse.Namespace) -> dict[str, Any]:
 
     def described(route: Any) -> dict[str, Any]:
         out = route.to_dict()
-        sheet = route_sheet(area, net, route, depart=depart, closed=plan.closed)
+        sheet = route_sheet(area, net, route, depart=depart, closed=plan.closed,
+                            waypoints=plan.waypoints)  # fmt: skip
         out["sheet"] = sheet.to_dict()
         return out
 
+    rough = {a["place_id"]: a for a in approximate_places(area, plan.waypoints)}
+    waypoints = [
+        {**w.to_dict(), "position": "approximate" if w.place_id in rough else "surveyed"}
+        for w in plan.waypoints
+    ]
     result: dict[str, Any] = {
         "area": area.title,
         "profile": plan.profile,
         "depart": depart.isoformat(timespec="minutes") if depart else None,
-        "waypoints": [w.to_dict() for w in plan.waypoints],
+        "waypoints": waypoints,
+        "warnings": [
+            f"posisi perkiraan: {a['label']} (tidak disurvei; rute dan ETA ke/dari titik ini "
+            f"perkiraan). {a['note']}".strip()
+            for a in rough.values()
+        ],
         "closures": [{"name": c.name, "starts": c.starts, "ends": c.ends} for c in plan.closures],
         "closed_edges": int(plan.closed.sum()),
         "route": described(plan.main),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,7 +27,7 @@ from shapely.ops import substring
 from geo import settings
 from geo.area import Area, road_name
 from geo.network import CompiledNetwork, edge_points
-from geo.routing import Route, RoutePlan, edge_table, piece_geometries
+from geo.routing import Route, RoutePlan, Waypoint, edge_table, piece_geometries
 from geo.snap import snap_points
 
 #: Place categories that count as safe havens (rumah sakit, kantor polisi).
@@ -75,6 +76,9 @@ class RouteSheet:
         ``to_km``, ``length_m`` (zero when there is none).
     haven_limit_s
         The time limit used for ``gap``.
+    approximate
+        Waypoints given by a place whose position is approximate (not surveyed, e.g. Gedung
+        Nuwo Budayo): ``label``, ``place_id``, ``note``.
     """
 
     depart: datetime | None
@@ -87,6 +91,7 @@ class RouteSheet:
     havens: gpd.GeoDataFrame
     gap: dict[str, float] = field(default_factory=dict)
     haven_limit_s: float = 180.0
+    approximate: tuple[dict[str, str], ...] = ()
 
     @property
     def personnel(self) -> int:
@@ -114,6 +119,7 @@ class RouteSheet:
             "havens": records(self.stretches),
             "haven_gap": {k: round(v, 1) for k, v in self.gap.items()},
             "haven_limit_s": self.haven_limit_s,
+            "approximate": [dict(a) for a in self.approximate],
         }
 
 
@@ -624,6 +630,21 @@ def _stretches(
     return stretches, gap
 
 
+def approximate_places(area: Area, waypoints: Sequence[Waypoint]) -> tuple[dict[str, str], ...]:
+    """The waypoints given by a place whose position is approximate (``position`` column)."""
+    places = area.places
+    if "position" not in places.columns or not len(waypoints):
+        return ()
+    rough = places[places["position"] == "approximate"].set_index("place_id")
+    out = []
+    for w in waypoints:
+        if w.place_id is not None and w.place_id in rough.index:
+            note = rough.loc[w.place_id].get("note", "")
+            out.append({"label": w.label, "place_id": str(w.place_id),
+                        "note": note if isinstance(note, str) else ""})  # fmt: skip
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------- entry
 
 
@@ -639,6 +660,7 @@ def route_sheet(
     stretch_m: float = 250.0,
     haven_limit_s: float = 180.0,
     haven_categories: tuple[str, ...] = HAVEN_CATEGORIES,
+    waypoints: Sequence[Waypoint] = (),
 ) -> RouteSheet:
     """Build the route sheet of a route.
 
@@ -664,6 +686,9 @@ def route_sheet(
         A haven farther than this (seconds) does not count for the longest-gap figure.
     haven_categories
         Place categories that count as havens.
+    waypoints
+        The plan's waypoints: those at a place of approximate position are named in
+        ``approximate``.
 
     Returns
     -------
@@ -702,9 +727,13 @@ def route_sheet(
         havens=havens,
         gap=gap,
         haven_limit_s=haven_limit_s,
+        approximate=approximate_places(area, waypoints),
     )
 
 
 def plan_sheets(area: Area, net: CompiledNetwork, plan: RoutePlan) -> list[RouteSheet]:
     """Route sheets of a plan's main route and of each alternative."""
-    return [route_sheet(area, net, r, depart=plan.depart, closed=plan.closed) for r in plan.routes]
+    return [
+        route_sheet(area, net, r, depart=plan.depart, closed=plan.closed, waypoints=plan.waypoints)
+        for r in plan.routes
+    ]

@@ -127,6 +127,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Setiap titik rute berjarak ≤ {lim:g} mnt dari tempat aman.",
         "Every point of the route is within {lim:g} min of a safe haven.",
     ),
+    "brief.esc.approximate": (
+        "Posisi {name} perkiraan (tidak disurvei): rute dan ETA ke titik ini perkiraan.",
+        "The position of {name} is approximate (not surveyed): route and ETA to it are estimates.",
+    ),
     "brief.esc.planned": (
         "Operasi belum menyimpan rute pengawalan; rute ini direncanakan otomatis untuk briefing.",
         "The operation has no saved escort; this route was planned for the briefing.",

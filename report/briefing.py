@@ -251,7 +251,8 @@ def _escort_from_plan(
     saved: bool,
 ) -> EscortBriefing:
     """The briefing of a planned escort: its routes, their figures and the main route's sheet."""
-    sheet = route_sheet(area, net, plan.main, depart=depart, closed=plan.closed)
+    sheet = route_sheet(area, net, plan.main, depart=depart, closed=plan.closed,
+                        waypoints=plan.waypoints)  # fmt: skip
     return EscortBriefing(
         name=name,
         profile=profile,

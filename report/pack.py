@@ -519,6 +519,8 @@ class _Pack:
                 )
             elif sheet:
                 lines_txt.append(self.tr("brief.esc.nogap", lim=limit))
+            for rough in sheet.get("approximate", []):
+                lines_txt.append(self.tr("brief.esc.approximate", name=rough["label"]))
             if not esc.saved:
                 lines_txt.append(self.tr("brief.esc.planned"))
             import textwrap

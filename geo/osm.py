@@ -24,6 +24,7 @@ import shapely
 
 from geo import settings
 from geo._errors import InputFileError, NetworkUnavailableError
+from geo.network_check import check_graph, check_network_file
 
 #: File name endings ``graph_from_file`` reads.
 NETWORK_SUFFIXES: tuple[str, ...] = (
@@ -257,7 +258,7 @@ def _largest(graph: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, tuple[int, ...]]:
     largest = ox.truncate.largest_component(graph, strongly=False)
     rest = graph.subgraph(set(graph) - set(largest)).copy()
     sizes: tuple[int, ...] = ()
-    if len(rest):
+    if len(rest) and not rest.graph.get("simplified"):  # a saved osmnx GraphML is simplified
         rest = ox.simplify_graph(rest)
         sizes = tuple(sorted((len(c) for c in nx.weakly_connected_components(rest)), reverse=True))
     return largest, sizes
@@ -288,6 +289,7 @@ def _from_graphml(path: Path) -> FileNetwork:
     if any("x" not in d or "y" not in d for _, d in graph.nodes(data=True)):
         msg = f"{path.name}: sebagian simpul tidak punya koordinat x/y."
         raise InputFileError(msg)
+    check_graph(graph, path.name)  # CRS, finite coordinates on the globe, edge lengths
     if any(d.get("length") is None for _, _, d in graph.edges(data=True)):
         graph = ox.distance.add_edge_lengths(graph)
     for _, _, data in graph.edges(data=True):
@@ -328,6 +330,7 @@ def read_network_file(path: str | Path, *, network_type: str = DEFAULT_NETWORK_T
         msg = f"Jenis berkas jaringan tidak dikenal: {path.name}. Pakai {', '.join(NETWORK_SUFFIXES)}."
         raise InputFileError(msg)
     try:
+        check_network_file(path, suffix)  # size; XML through defusedxml first
         if suffix == ".graphml":
             return _from_graphml(path)
         return _from_osm(path, network_type)
@@ -340,6 +343,10 @@ def read_network_file(path: str | Path, *, network_type: str = DEFAULT_NETWORK_T
         OSError,
         SyntaxError,
         RuntimeError,
+        OverflowError,
+        RecursionError,
+        AttributeError,
+        IndexError,
         nx.NetworkXException,
         ox._errors.GraphSimplificationError,
     ) as exc:

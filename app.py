@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
-from geo import settings
 from geo._errors import GeoError
+from geo.upload_cache import save_upload
 from i18n import LANGUAGES, t
 from views import state
 
@@ -61,14 +59,11 @@ def _network_sidebar() -> None:
             t("sidebar.network.upload"), type=["osm", "pbf", "graphml", "xml"]
         )
         if upload is not None:
-            data = upload.getvalue()
-            digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()[:16]
-            name = upload.name.lower()
-            suffix = ".osm.pbf" if name.endswith(".pbf") else "." + name.rsplit(".", 1)[-1]
-            path = settings.cache_folder / "uploads" / f"{digest}{suffix}"
-            if not path.exists():  # named by content: written once, not on every rerun
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+            try:  # named by content: written once, not on every rerun; old uploads pruned
+                path = save_upload(upload.getvalue(), upload.name)
+            except GeoError as exc:
+                st.error(t("sidebar.network.bad_file", error=exc))
+                return
             if st.session_state["network"] != ("file", str(path)):
                 with st.spinner(t("sidebar.network.loading")):
                     try:

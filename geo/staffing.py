@@ -310,6 +310,11 @@ def load_tps_counts(
     return frame.sort_values("kode_kelurahan").reset_index(drop=True)
 
 
+def area_tps_counts(area: Area) -> pd.DataFrame:
+    """``load_tps_counts`` of an area (its embedded data; empty when it has none)."""
+    return load_tps_counts(area.key.split(":")[0], kelurahan=area.kelurahan)
+
+
 def polsek_of(kecamatan: str) -> str:
     """The Polsek whose area is a kecamatan (``"Metro Pusat"`` -> ``"Polsek Metro Pusat"``)."""
     return f"Polsek {kecamatan}" if kecamatan else ""
@@ -536,7 +541,7 @@ def tps_staffing(
     TpsStaffing
     """
     if counts is None:
-        counts = load_tps_counts(area.key.split(":")[0], kelurahan=area.kelurahan)
+        counts = area_tps_counts(area)
     placed = posts_by_place(area, posts)
     duty = placed[~placed["kind"].isin(["polres", "polsek"])]
     plan = tps_plan(counts, tps, pattern=pattern, default_risk=default_risk, assigned=duty)

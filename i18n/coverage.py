@@ -301,6 +301,26 @@ STRINGS: dict[str, tuple[str, str]] = {
         "TPS security per kelurahan (pattern adjustable)",
     ),
     "cov.staff.no_tps": ("Belum ada TPS.", "No TPS yet."),
+    "cov.staff.default_risk": (
+        "Kerawanan TPS yang belum diunggah",
+        "Risk tier of TPS not uploaded yet",
+    ),
+    "cov.staff.tps_counted": (
+        "{tps} TPS Pemilu 2024 (jumlah KPU per kelurahan) · {positioned} berposisi (diunggah) · "
+        "{missing} belum berposisi, dihitung sebagai {tier}.",
+        "{tps} polling stations of Pemilu 2024 (KPU count per kelurahan) · {positioned} located "
+        "(uploaded) · {missing} without a position yet, counted as {tier}.",
+    ),
+    "cov.staff.tps_uploaded": (
+        "{tps} TPS diunggah (wilayah ini tidak punya jumlah TPS bawaan).",
+        "{tps} polling stations uploaded (this area has no built-in TPS count).",
+    ),
+    "cov.staff.by_polsek": ("Per Polsek", "Per Polsek"),
+    "cov.staff.by_kelurahan": ("Per kelurahan", "Per kelurahan"),
+    "cov.staff.n_kelurahan": ("Kelurahan", "Kelurahan"),
+    "cov.staff.positioned": ("Berposisi", "Located"),
+    "cov.staff.missing": ("Belum berposisi", "Not located"),
+    "cov.col.polsek": ("Polsek", "Polsek"),
     "cov.staff.required": ("Dibutuhkan", "Required"),
     "cov.staff.shortfall": ("Kekurangan", "Shortfall"),
     "cov.op.name": ("Nama operasi", "Operation name"),

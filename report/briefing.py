@@ -485,11 +485,7 @@ def operation_strength(data: OperationData, area: Area | None = None) -> Strengt
     posts = pd.DataFrame({"personnel": [p.personnel for p in data.posts]})
     units = pd.DataFrame({"personnel": [u.personnel for u in data.units]})
     pattern, risk = _pattern(data)
-    counts = (
-        staffing.load_tps_counts(area.key.split(":")[0], kelurahan=area.kelurahan)
-        if area is not None
-        else None
-    )
+    counts = staffing.area_tps_counts(area) if area is not None else None
     return strength(own=op.strength, bko=op.bko, posts=posts, units=units, tps=_tps_frame(data),
                     pattern=pattern, counts=counts, default_risk=risk)  # fmt: skip
 

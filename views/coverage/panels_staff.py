@@ -6,53 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from geo import staffing
-from geo.area import Area, kelurahan_at
-from i18n import t
+from geo.area import Area
+from i18n import fmt, t
 from plan import operation as op
 from plan.store import Store
 
 
-def staffing_tab(area: Area, store: Store, data: op.OperationData) -> None:
-    operation = data.operation
-    c1, c2 = st.columns(2)
-    with st.form("cov_strength_form"):
-        own = c1.number_input(t("cov.staff.own"), min_value=0, value=int(operation.strength))
-        bko = c2.number_input(t("cov.staff.bko"), min_value=0, value=int(operation.bko))
-        pattern = staffing.parse_pattern(operation.settings.get("tps_pattern"))
-        editor = st.data_editor(
-            pd.DataFrame(
-                {
-                    "tier": list(pattern),
-                    t("cov.staff.police"): [v[0] for v in pattern.values()],
-                    t("cov.staff.per_tps"): [v[1] for v in pattern.values()],
-                }
-            ),
-            hide_index=True,
-            disabled=["tier"],
-            column_config={"tier": st.column_config.TextColumn(t("cov.col.risk"))},
-            key="cov_pattern_editor",
-        )
-        stale = st.number_input(
-            t("cov.staff.stale"),
-            min_value=1.0,
-            value=float(operation.settings.get("stale_after_min", 10.0)),
-            step=1.0,
-        )
-        if st.form_submit_button(t("cov.save")):
-            new_pattern = {
-                row["tier"]: [int(row[t("cov.staff.police")]), int(row[t("cov.staff.per_tps")])]
-                for row in editor.to_dict("records")
-            }
-            staffing.parse_pattern(new_pattern)  # raises a GeoError before anything is saved
-            op.update_operation(
-                store,
-                operation.id,
-                strength=int(own),
-                bko=int(bko),
-                settings={"tps_pattern": new_pattern, "stale_after_min": float(stale)},
-            )
-            st.toast(t("cov.saved"))
-            st.rerun()
+def _frames(data: op.OperationData) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     posts = op.posts_frame(data)
     units = (
         pd.DataFrame([vars(u) for u in data.units])
@@ -64,20 +24,77 @@ def staffing_tab(area: Area, store: Store, data: op.OperationData) -> None:
         if data.tps
         else pd.DataFrame({"kelurahan": [], "risk": []})
     )
+    return posts, units, tps
+
+
+def _default_risk(settings: dict) -> str:
+    risk = str(settings.get("tps_default_risk") or staffing.DEFAULT_COUNTED_RISK)
+    return risk if risk in staffing.DEFAULT_TPS_PATTERN else staffing.DEFAULT_COUNTED_RISK
+
+
+def staffing_tab(area: Area, store: Store, data: op.OperationData) -> None:
+    operation = data.operation
+    tiers = list(staffing.DEFAULT_TPS_PATTERN)
+    c1, c2 = st.columns(2)
+    with st.form("cov_strength_form"):
+        own = c1.number_input(t("cov.staff.own"), min_value=0, value=int(operation.strength))
+        bko = c2.number_input(t("cov.staff.bko"), min_value=0, value=int(operation.bko))
+        pattern = staffing.parse_pattern(operation.settings.get("tps_pattern"))
+        editor = st.data_editor(
+            pd.DataFrame(
+                {
+                    "tier": [fmt.risk_label(k) for k in pattern],
+                    t("cov.staff.police"): [v[0] for v in pattern.values()],
+                    t("cov.staff.per_tps"): [v[1] for v in pattern.values()],
+                }
+            ),
+            hide_index=True,
+            disabled=["tier"],
+            column_config={"tier": st.column_config.TextColumn(t("cov.col.risk"))},
+            key="cov_pattern_editor",
+        )
+        default_risk = st.selectbox(
+            t("cov.staff.default_risk"),
+            tiers,
+            index=tiers.index(_default_risk(operation.settings)),
+            format_func=fmt.risk_label,
+            key="cov_default_risk",
+        )
+        stale = st.number_input(
+            t("cov.staff.stale"),
+            min_value=1.0,
+            value=float(operation.settings.get("stale_after_min", 10.0)),
+            step=1.0,
+        )
+        if st.form_submit_button(t("cov.save")):
+            new_pattern = {
+                tier: [int(row[t("cov.staff.police")]), int(row[t("cov.staff.per_tps")])]
+                for tier, row in zip(pattern, editor.to_dict("records"), strict=True)
+            }
+            staffing.parse_pattern(new_pattern)  # raises a GeoError before anything is saved
+            op.update_operation(
+                store,
+                operation.id,
+                strength=int(own),
+                bko=int(bko),
+                settings={"tps_pattern": new_pattern, "stale_after_min": float(stale),
+                          "tps_default_risk": default_risk},
+            )  # fmt: skip
+            st.toast(t("cov.saved"))
+            st.rerun()
+    posts, units, tps = _frames(data)
     pattern = staffing.parse_pattern(operation.settings.get("tps_pattern"))
-    s = staffing.strength(
-        own=operation.strength,
-        bko=operation.bko,
-        posts=posts,
-        units=units,
-        tps=tps,
-        pattern=pattern,
-    )
+    risk = _default_risk(operation.settings)
+    counts = staffing.area_tps_counts(area)
+    duty = staffing.tps_staffing(area, tps, posts, pattern=pattern, default_risk=risk,
+                                 counts=counts)  # fmt: skip
+    s = staffing.strength(own=operation.strength, bko=operation.bko, posts=posts, units=units,
+                          tps=tps, pattern=pattern, counts=counts, default_risk=risk)  # fmt: skip
     m = st.columns(4)
-    m[0].metric(t("cov.staff.total"), s.total)
-    m[1].metric(t("cov.staff.assigned"), s.assigned)
-    m[2].metric(t("cov.staff.tps_required"), s.tps_required)
-    m[3].metric(t("cov.staff.free_after"), s.free_after_tps)
+    m[0].metric(t("cov.staff.total"), fmt.number(s.total))
+    m[1].metric(t("cov.staff.assigned"), fmt.number(s.assigned))
+    m[2].metric(t("cov.staff.tps_required"), fmt.number(s.tps_required))
+    m[3].metric(t("cov.staff.free_after"), fmt.number(s.free_after_tps))
     if s.free_after_tps < 0:
         st.error(t("cov.staff.short", n=-s.free_after_tps))
     per_post = staffing.personnel_table(posts, s.total)
@@ -87,7 +104,9 @@ def staffing_tab(area: Area, store: Store, data: op.OperationData) -> None:
                 {
                     t("cov.col.name"): per_post["name"],
                     t("cov.col.kind"): per_post["kind"].map(lambda k: t(f"cov.postkind.{k}")),
-                    t("cov.col.personnel"): per_post["personnel"],
+                    t("cov.col.personnel"): [
+                        str(n) if n else t("personnel.unset") for n in per_post["personnel"]
+                    ],
                     t("cov.staff.share"): (per_post["share"] * 100).round(1),
                 }
             ),
@@ -96,30 +115,38 @@ def staffing_tab(area: Area, store: Store, data: op.OperationData) -> None:
         )
     if (posts["personnel"] == 0).all() if not posts.empty else False:
         st.caption(t("cov.staff.fill"))
-    duty = posts[~posts["kind"].isin(["polres", "polsek"])] if not posts.empty else posts
-    assigned = pd.DataFrame(
-        {
-            "kelurahan": [
-                kelurahan_at(area, x, y) or ""
-                for x, y in zip(duty.get("lon", []), duty.get("lat", []), strict=True)
-            ],
-            "personnel": list(duty.get("personnel", [])),
-        }
-    )
-    short = staffing.tps_shortfalls(tps, assigned, pattern)
     st.markdown(f"**{t('cov.staff.tps_title')}**")
-    if short.empty:
+    if duty.tps == 0:
         st.caption(t("cov.staff.no_tps"))
-    else:
+        return
+    st.caption(
+        t("cov.staff.tps_counted" if duty.counted else "cov.staff.tps_uploaded",
+          tps=fmt.number(duty.tps), positioned=fmt.number(duty.positioned),
+          missing=fmt.number(duty.missing), tier=fmt.risk_label(risk))
+    )  # fmt: skip
+    names = {
+        "polsek": t("cov.col.polsek"),
+        "kecamatan": t("cov.col.kecamatan"),
+        "kelurahan": t("cov.col.kelurahan"),
+        "tps": "TPS",
+        "positioned": t("cov.staff.positioned"),
+        "missing": t("cov.staff.missing"),
+        "required": t("cov.staff.required"),
+        "assigned": t("cov.staff.assigned"),
+        "shortfall": t("cov.staff.shortfall"),
+    }
+    by_polsek, by_kel = st.tabs([t("cov.staff.by_polsek"), t("cov.staff.by_kelurahan")])
+    with by_polsek:
         st.dataframe(
-            short.rename(
-                columns={
-                    "kelurahan": t("cov.col.kelurahan"),
-                    "tps": "TPS",
-                    "required": t("cov.staff.required"),
-                    "assigned": t("cov.staff.assigned"),
-                    "shortfall": t("cov.staff.shortfall"),
-                }
+            duty.polsek.rename(columns={**names, "kelurahan": t("cov.staff.n_kelurahan")}),
+            hide_index=True,
+            width="stretch",
+        )
+    with by_kel:
+        table = duty.kelurahan.drop(columns=["polsek", "counted"])
+        st.dataframe(
+            table.sort_values(["shortfall", "kelurahan"], ascending=[False, True]).rename(
+                columns=names
             ),
             hide_index=True,
             width="stretch",

@@ -1,6 +1,8 @@
 """Strings of the live feeds: devices, refused reports, tracks and replay."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "live.tab.devices": ("Perangkat", "Devices"),
+    "live.tab.replay": ("Jejak & putar ulang", "Tracks & replay"),
     "live.devices.title": ("Perangkat lapangan", "Field devices"),
     "live.devices.intro": (
         "HP petugas mengirim posisi sendiri: Traccar Client ke {osmand}, OwnTracks (mode HTTP) "
@@ -67,6 +69,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "live.reason.bad_time": ("waktu tidak dapat dibaca", "unreadable time"),
     "live.reason.type": ("bukan unit darat kawan (CoT)", "not a friendly ground unit (CoT)"),
     "live.reason.duplicate": ("laporan ganda (disimpan sekali)", "repeated report (stored once)"),
+    "live.unit.layer": ("Arah & baterai unit", "Unit heading & battery"),
+    "live.unit.detail": (
+        "{unit}: {age} mnt lalu{stale} · arah {heading} · {speed} km/j · baterai {battery} · {source}",
+        "{unit}: {age} min ago{stale} · heading {heading} · {speed} km/h · battery {battery} · {source}",
+    ),
+    "live.unit.stale": (" (usang)", " (stale)"),
     "live.track.title": ("Jejak unit", "Unit track"),
     "live.track.unit": ("Unit", "Unit"),
     "live.track.minutes": ("Menit terakhir", "Last minutes"),

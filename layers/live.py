@@ -50,3 +50,48 @@ def replay_group(
             popup=html.escape(f"{unit_id}: {when}"),
         ).add_to(group)  # fmt: skip
     return group
+
+
+_ARROWS = "↑↗→↘↓↙←↖"
+
+
+def heading_arrow(heading: float | None) -> str:
+    """One of eight arrows for a heading in degrees from north ('' when unknown)."""
+    if heading is None or heading != heading:  # None or NaN
+        return ""
+    return _ARROWS[int(((heading % 360) + 22.5) // 45) % 8]
+
+
+def status_group(units: Sequence[dict], *, name: str) -> folium.FeatureGroup:
+    """What each unit's device last reported, beside the unit: heading arrow and battery.
+
+    ``units`` items have ``lon``, ``lat``, ``label`` (short, e.g. ``↗ 77%``), ``detail`` (the
+    popup text) and ``stale``. One GeoJSON layer for all units, so 500 units stay one element.
+    """
+    group = folium.FeatureGroup(name=name, show=True)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [u["lon"], u["lat"]]},
+            "properties": {
+                "status": html.escape(u["label"]),
+                "detail": html.escape(u["detail"]),
+                "stale": bool(u["stale"]),
+            },
+        }
+        for u in units
+        if u["label"]
+    ]
+    if not features:
+        return group
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        marker=folium.CircleMarker(radius=1, fill=False, opacity=0),
+        tooltip=folium.GeoJsonTooltip(
+            fields=["status"], labels=False, permanent=True, direction="left",
+            class_name="peta-unit-status",
+            style="font:600 10px/1.1 sans-serif;padding:1px 3px;border-radius:3px;",
+        ),
+        popup=folium.GeoJsonPopup(fields=["detail"], labels=False),
+    ).add_to(group)  # fmt: skip
+    return group

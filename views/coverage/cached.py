@@ -23,6 +23,7 @@ from i18n import t
 from plan import operation as op
 from plan.store import Store
 from views import state
+from views.live import sim as live_sim
 
 WIB = "Asia/Jakarta"
 CUTOFF_CHOICES = [3, 5, 10, 15, 20, 30]
@@ -162,9 +163,8 @@ def tick_simulation(store: Store, area: Area, data: op.OperationData) -> None:
         area,
         networks({r[2] for r in rows}),
     )
-    op.record_positions(
-        store, data.operation.id, simulation.positions_at(sim, now), source=op.SIMULATION_SOURCE
-    )
+    # the rehearsal's units report as simulated devices, through the same ingest as a phone
+    live_sim.post(store, area, data.operation.id, simulation.positions_at(sim, now))
     st.session_state["cov_sim_written"] = now
 
 

@@ -28,6 +28,7 @@ from views import messages, state
 from views.coverage import cached as cs
 from views.coverage import clicks
 from views.coverage.figures import figures, incident_panel
+from views.live import units as live_units
 
 
 @dataclass
@@ -223,7 +224,10 @@ def render() -> None:
             height=600,
             use_container_width=True,
             returned_objects=["last_clicked"],
-            feature_group_to_add=_groups(area, live, analysis, cutoffs_s, roads, mode, picked, sim),
+            feature_group_to_add=[
+                *_groups(area, live, analysis, cutoffs_s, roads, mode, picked, sim),
+                *live_units.layers(store, live.data, simulated=sim),  # heading, battery, track
+            ],
             layer_control=TextLayerControl(collapsed=True),
         )
         if mode != "view":

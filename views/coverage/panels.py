@@ -12,6 +12,8 @@ from plan.store import Store
 from views.coverage.panels_plan import placement_tab, venues_tab
 from views.coverage.panels_posts import posts_tab, tps_tab, units_tab
 from views.coverage.panels_staff import operation_tab, staffing_tab
+from views.live import devices as live_devices
+from views.live import replay as live_replay
 
 
 def render(area: Area, store: Store, data: op.OperationData) -> None:
@@ -25,6 +27,8 @@ def render(area: Area, store: Store, data: op.OperationData) -> None:
             t("cov.tab.placement"),
             t("cov.tab.staffing"),
             t("cov.tab.operation"),
+            t("live.tab.devices"),
+            t("live.tab.replay"),
         ]
     )
     for tab, render in zip(
@@ -37,6 +41,8 @@ def render(area: Area, store: Store, data: op.OperationData) -> None:
             lambda: placement_tab(area, store, data),
             lambda: staffing_tab(area, store, data),
             lambda: operation_tab(store),
+            lambda: live_devices.render(store, data),
+            lambda: live_replay.render(area, store, data),
         ),
         strict=True,
     ):

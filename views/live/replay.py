@@ -88,12 +88,16 @@ def replay_panel(area: Area, store: Store, data: op.OperationData) -> None:
     with_sim = c3.checkbox(t("live.replay.sim"), value=False, key="live_replay_sim")
     first = first.replace(second=0)
     count = min(int((last - first).total_seconds() // (step * 60)) + 1, MAX_STEPS)
-    moments = [first + timedelta(minutes=step * i) for i in range(count)]
+
+    def at(i: int) -> datetime:
+        return first + timedelta(minutes=step * i)
+
     with c1:
-        moment = st.select_slider(
-            t("live.replay.moment"), options=moments, value=moments[-1], format_func=_local,
-            key="live_replay_moment",
+        index = st.select_slider(
+            t("live.replay.moment"), options=list(range(count)), value=count - 1,
+            format_func=lambda i: _local(at(i)), key="live_replay_moment",
         )  # fmt: skip
+    moment = at(int(index))
     stale_s = float(data.operation.settings.get("stale_after_min", 10.0)) * 60
     units = live.positions_at(
         store, op_id, moment, window_s=stale_s, simulated=None if with_sim else False
@@ -131,3 +135,10 @@ def replay_panel(area: Area, store: Store, data: op.OperationData) -> None:
         ).add_to(m)
     ll.replay_group(units, name=t("live.replay.layer")).add_to(m)
     st_folium(m, key="live_replay_map", height=450, use_container_width=True, returned_objects=[])
+
+
+def render(area: Area, store: Store, data: op.OperationData) -> None:
+    """The tab: a unit's track (drawn on the live map), then the replay."""
+    track_panel(store, data)
+    st.divider()
+    replay_panel(area, store, data)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.area import Area
+from geo.simulation import SIMULATION_SOURCE
 from plan import devices as dv
 from plan import live
 from plan.store import Store
@@ -29,6 +30,6 @@ def post(store: Store, area: Area, operation_id: int, frame: pd.DataFrame) -> in
         store, operation_id, dict(zip(frame["device_id"], frame["unit_id"], strict=True))
     )
     out = live.ingest(
-        store, live.reports_from_frame(frame, protocol="simulasi"), rules(area.key, area)
+        store, live.reports_from_frame(frame, protocol=SIMULATION_SOURCE), rules(area.key, area)
     )
     return sum(1 for o in out if isinstance(o, live.Row))

@@ -23,6 +23,7 @@ from geo import settings
 from geo._errors import GeoError
 from geo.area import Area, kelurahan_at
 from geo.coverage import Roads, Source, compute_reach, points_from_matrix, road_fraction
+from geo.coverage.reach import own_road_rows, per_source_times
 from geo.network import CompiledNetwork
 
 #: Placeholder cost for "not reachable" in the cost matrix (seconds).
@@ -82,11 +83,12 @@ def _arrival(
     for profile in dict.fromkeys(s.profile for s in sources):
         net = networks[profile]
         cols = [i for i, s in enumerate(sources) if s.profile == profile]
-        idx = net.indices_of([sources[i].node for i in cols])
-        offsets = np.array([sources[i].readiness_s for i in cols])[:, None]
-        dist = dijkstra(net.matrix, indices=idx, limit=limit) + offsets
+        part = [sources[i] for i in cols]
+        # from each source's point on its road (phantom node), as geo.coverage does
+        dist = per_source_times(net, part, limit)
         tt = np.where(net.open_edges, net.travel_time, np.inf)
-        out[:, cols] = points_from_matrix(dist, roads, tt, road, along).T
+        own = own_road_rows(roads, part)
+        out[:, cols] = points_from_matrix(dist, roads, tt, road, along, own=own).T
     return out
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from _split_edge import split_multi_source, split_road_share
 from _tps_sample import tps_frame
 
 from geo import coverage as cv
@@ -73,6 +74,16 @@ def _nx_share(area: Area, graph: nx.MultiDiGraph, times: dict, cutoff: float) ->
     return covered / total
 
 
+def _split_reach(area: Area, sources, extra=(), profile: str = "car"):
+    """Times from the sources' points on their roads, on the graph split at those points."""
+    timed = with_travel_times(area.graph, profile)
+    points = [(*s.edge, s.fraction) for s in sources]
+    split, times, _, extra_ids = split_multi_source(
+        timed, points, [s.readiness_s for s in sources], list(extra)
+    )
+    return timed, split, times, extra_ids
+
+
 def test_sources_snap_to_their_road_nodes(area: Area, sources: list[cv.Source]) -> None:
     assert len(sources) == 6
     for s in sources:
@@ -91,27 +102,41 @@ def test_road_share_matches_networkx_and_grows(
     assert shares == sorted(shares) and shares[0] < shares[-1]
     whole = [f.road_share_whole_edges for f in figures]
     assert all(w <= s + 1e-12 for w, s in zip(whole, shares, strict=True))
-    timed = with_travel_times(area.graph, "car")
-    times = nx.multi_source_dijkstra_path_length(
+    # sources leave from their points on their roads: networkx on the graph split there
+    timed, split, times, _ = _split_reach(area, sources)
+    for cutoff, fig in zip(CUTOFFS, figures, strict=True):
+        expected = split_road_share(area.edges, timed, split, times, cutoff)
+        assert fig.road_share == pytest.approx(expected, abs=1e-6)
+    # sources at their nodes: the plain definition on the unsplit graph
+    at_nodes = [cv.Source(**{**s.__dict__, "edge": None}) for s in sources]
+    node_figs = cv.coverage_figures(cv.compute_reach(networks, at_nodes), roads, None, CUTOFFS)
+    node_times = nx.multi_source_dijkstra_path_length(
         timed, {s.node for s in sources}, weight="travel_time"
     )
-    for cutoff, fig in zip(CUTOFFS, figures, strict=True):
-        assert fig.road_share == pytest.approx(_nx_share(area, timed, times, cutoff), abs=1e-6)
+    for cutoff, fig in zip(CUTOFFS, node_figs, strict=True):
+        assert fig.road_share == pytest.approx(_nx_share(area, timed, node_times, cutoff), abs=1e-6)
     # the RBI road length of the city (~446 km)
     assert figures[0].road_km_total == pytest.approx(447.2, abs=1.0)
 
 
 def test_node_times_equal_networkx(area: Area, networks, sources) -> None:
     reach = cv.compute_reach(networks, sources)
-    timed = with_travel_times(area.graph, "car")
-    times = nx.multi_source_dijkstra_path_length(
-        timed, {s.node for s in sources}, weight="travel_time"
-    )
+    _, _, times, _ = _split_reach(area, sources)
     net = networks["car"]
     ours = reach.best_time
-    for node, t in times.items():
+    graph_times = {n: t for n, t in times.items() if n in area.graph}
+    for node, t in graph_times.items():
         assert ours[net.index_of(node)] == pytest.approx(t, abs=1e-6)
-    assert np.isinf(ours).sum() == area.graph.number_of_nodes() - len(times)
+    assert np.isinf(ours).sum() == area.graph.number_of_nodes() - len(graph_times)
+    # at their nodes, as networkx's multi-source Dijkstra from those nodes
+    at_nodes = [cv.Source(**{**s.__dict__, "edge": None}) for s in sources]
+    timed = with_travel_times(area.graph, "car")
+    node_times = nx.multi_source_dijkstra_path_length(
+        timed, {s.node for s in sources}, weight="travel_time"
+    )
+    plain = cv.compute_reach(networks, at_nodes).best_time
+    for node, t in node_times.items():
+        assert plain[net.index_of(node)] == pytest.approx(t, abs=1e-6)
 
 
 def test_kecamatan_and_kelurahan_add_up(networks, roads, sources, targets) -> None:
@@ -154,18 +179,15 @@ def test_venue_and_tps_times(area: Area, networks, roads, sources, targets) -> N
     reach = cv.compute_reach(networks, sources)
     table = cv.target_table(reach, roads, targets, 300.0)
     assert len(table) == 6 + 22
-    timed = with_travel_times(area.graph, "car")
-    times = nx.multi_source_dijkstra_path_length(
-        timed, {s.node for s in sources}, weight="travel_time"
-    )
-    for rec in table.itertuples():
-        road = roads.frame.iloc[rec.road]
-        tt = timed.edges[road.u, road.v, road.key]["travel_time"]
-        expect = min(
-            times.get(road.u, np.inf) + rec.along * tt,
-            times.get(road.v, np.inf) + (1 - rec.along) * tt,
-        )
-        assert rec.time_s == pytest.approx(expect, abs=1e-6)
+    # each target a point on its road too: networkx on the graph split at sources and targets
+    points = [
+        (int(roads.frame.iloc[r.road].u), int(roads.frame.iloc[r.road].v),
+         int(roads.frame.iloc[r.road].key), float(r.along))
+        for r in table.itertuples()
+    ]  # fmt: skip
+    _, _, times, ids = _split_reach(area, sources, points)
+    for rec, node in zip(table.itertuples(), ids, strict=True):
+        assert rec.time_s == pytest.approx(times.get(node, np.inf), abs=1e-6)
     figs = cv.coverage_figures(reach, roads, targets, CUTOFFS)
     assert [f.venues_total for f in figs] == [6, 6, 6]
     assert [f.tps_total for f in figs] == [22, 22, 22]
@@ -216,11 +238,13 @@ def test_nearest_responders_match_networkx(area: Area, networks, sources) -> Non
     ready = [cv.Source(**{**s.__dict__, "readiness_s": 30.0 * i}) for i, s in enumerate(sources)]
     incident = ready[3].node + 11
     found = cv.nearest_responders(networks, ready, incident, count=3)
-    timed = with_travel_times(area.graph, "car")
-    expect = sorted(
-        nx.shortest_path_length(timed, s.node, incident, weight="travel_time") + s.readiness_s
-        for s in ready
-    )
+    expect = []
+    for s in ready:  # from each source's point on its road, on the graph split there
+        _, split, _, _ = _split_reach(area, [s])
+        phantom = next(iter(split.successors(("start",))))
+        t = nx.shortest_path_length(split, phantom, incident, weight="travel_time")
+        expect.append(t + s.readiness_s)
+    expect.sort()
     assert [r.eta_s for r in found] == pytest.approx(expect[:3], abs=1e-6)
     line = cv.path_line(area, networks["car"], found[0].edges)
     assert line.length > 0

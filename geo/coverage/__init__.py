@@ -2,8 +2,9 @@
 
 Every figure comes from travel times on the road network (``geo.network``), never from polygons:
 
-- **Sources** (posts and units) start at the graph node their position snaps to, after their
-  readiness time (seconds spent before leaving). Sources are grouped by travel profile; each
+- **Sources** (posts and units) start at their position's projection on the nearest road (a
+  "phantom node"), leaving through either end of that road where it is two-way, with the
+  partial road counted, after their readiness time (seconds spent before leaving). Sources are grouped by travel profile; each
   profile runs one multi-source Dijkstra (a virtual node joined to every source by its readiness),
   and the node times are the minimum over profiles.
 - **Road share** (``road_share``) counts covered road *length*: a road between nodes ``u`` and

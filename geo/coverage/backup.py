@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-from scipy.sparse.csgraph import dijkstra
 
-from geo.coverage.reach import Source, points_from_matrix
+from geo.coverage.reach import Source, own_road_rows, per_source_times, points_from_matrix
 from geo.coverage.roads import Roads
 from geo.network import CompiledNetwork
 
@@ -80,13 +79,14 @@ def backup_coverage(
         tt = np.where(net.open_edges, net.travel_time, np.inf)
         for start in range(0, len(members), chunk):
             part = members[start : start + chunk]
-            idx = net.indices_of([s.node for s in part])
-            offsets = np.array([s.readiness_s for s in part])[:, None]
-            limit = max(cutoff_s - float(offsets.min()), 0.0)
-            dist = dijkstra(net.matrix, indices=idx, limit=limit) + offsets
-            road_count += (points_from_matrix(dist, roads, tt, None, mids) <= cutoff_s).sum(axis=0)
+            # each source leaves its point on the road through either end (phantom node)
+            limit = max(cutoff_s - min(s.readiness_s for s in part), 0.0)
+            dist = per_source_times(net, part, limit)
+            own = own_road_rows(roads, part)
+            counted = points_from_matrix(dist, roads, tt, None, mids, own=own) <= cutoff_s
+            road_count += counted.sum(axis=0)
             if len(t_road):
-                times = points_from_matrix(dist, roads, tt, t_road, t_along)
+                times = points_from_matrix(dist, roads, tt, t_road, t_along, own=own)
                 target_count += (times <= cutoff_s).sum(axis=0)
     total = roads.total_m
     share = float(roads.length[road_count >= 2].sum() / total) if total else 0.0

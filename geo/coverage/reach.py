@@ -12,7 +12,7 @@ from scipy.sparse.csgraph import dijkstra
 from geo._errors import GeoError
 from geo.area import Area
 from geo.coverage.roads import Roads
-from geo.network import _MIN_WEIGHT, CompiledNetwork
+from geo.network import _MIN_WEIGHT, CompiledNetwork, edge_points, exits
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,19 @@ class Source:
     kind
         Post kind (``polres``, ``polsek``, ...) or ``"unit"``.
     node
-        Graph node the source starts from.
+        Graph node nearest the source along its road (used where a node is needed).
     profile
         Travel profile name.
     readiness_s
         Seconds before the source leaves (added to every travel time from it).
     lon, lat
         Position (EPSG:4326).
+    edge
+        ``(u, v, key)`` of the road the source snaps to; travel starts at its point on that road
+        (a phantom node: ``fraction`` of the way from ``u``), both ways where the road is
+        two-way, and the partial road counts. None: the source starts at ``node``.
+    fraction
+        Position on ``edge`` from ``u`` (0) to ``v`` (1).
     """
 
     key: str
@@ -45,6 +51,8 @@ class Source:
     readiness_s: float = 0.0
     lon: float = float("nan")
     lat: float = float("nan")
+    edge: tuple[int, int, int] | None = None
+    fraction: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,16 +126,75 @@ def sources_from_frame(area: Area, frame: pd.DataFrame) -> list[Source]:
             key=str(row.key),
             name=str(row.name),
             kind=str(row.kind),
-            node=int(node),
+            node=int(snap.node),
             profile=str(row.profile),
             readiness_s=float(ready),
             lon=float(row.lon),
             lat=float(row.lat),
+            edge=(int(snap.u), int(snap.v), int(snap.key)),
+            fraction=float(snap.fraction),
         )
-        for row, node, ready in zip(
-            frame.itertuples(index=False), snapped["node"], readiness, strict=True
+        for row, snap, ready in zip(
+            frame.itertuples(index=False), snapped.itertuples(index=False), readiness, strict=True
         )
     ]
+
+
+def source_starts(
+    net: CompiledNetwork, sources: Sequence[Source], members: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where sources leave from: compiled node, seconds (readiness + partial road), source.
+
+    A source on a road leaves through each end it can drive to (its phantom node's exits,
+    ``geo.network.exits``); a source without an edge leaves from its node.
+
+    Parameters
+    ----------
+    net
+        Compiled network (closures applied).
+    sources
+        The sources.
+    members
+        Positions in ``sources`` to use (default: all).
+
+    Returns
+    -------
+    nodes, offsets, who
+        One entry per way out; ``who`` is the position in ``sources``.
+    """
+    members = np.arange(len(sources)) if members is None else np.asarray(members, dtype=np.int64)
+    on_edge = [i for i in members.tolist() if sources[i].edge is not None]
+    points = {}
+    if on_edge:
+        found = edge_points(
+            net,
+            np.array([sources[i].edge[0] for i in on_edge]),
+            np.array([sources[i].edge[1] for i in on_edge]),
+            np.array([sources[i].edge[2] for i in on_edge]),
+            np.array([sources[i].fraction for i in on_edge]),
+        )
+        points = dict(zip(on_edge, found, strict=True))
+    nodes: list[int] = []
+    offsets: list[float] = []
+    who: list[int] = []
+    for i in members.tolist():
+        s = sources[i]
+        point = points.get(i)
+        at = point.at_node(net) if point is not None else None
+        if point is None or at is not None:
+            nodes.append(net.index_of(s.node) if at is None else at)
+            offsets.append(s.readiness_s)
+            who.append(i)
+            continue
+        for node, cost, *_ in exits(net, point, net.travel_time):
+            nodes.append(node)
+            offsets.append(s.readiness_s + cost)
+            who.append(i)
+    return (
+        np.array(nodes, dtype=np.int64),
+        np.array(offsets, dtype=float),
+        np.array(who, dtype=np.int64),
+    )
 
 
 def compute_reach(
@@ -169,9 +236,8 @@ def compute_reach(
     for row, profile in enumerate(profiles):
         net = networks[profile]
         members = np.array([i for i, s in enumerate(sources) if s.profile == profile])
-        idx = net.indices_of([sources[i].node for i in members])
-        offsets = np.array([sources[i].readiness_s for i in members], dtype=float)
-        times[row], origins[row] = _multi_source(net, idx, offsets, members, horizon_s)
+        idx, offsets, who = source_starts(net, sources, members)
+        times[row], origins[row] = _multi_source(net, idx, offsets, who, horizon_s)
         edge_time[row] = np.where(net.open_edges, net.travel_time, np.inf)
     return Reach(sources, profiles, times, origins, edge_time, float(horizon_s))
 
@@ -265,7 +331,106 @@ def road_fraction(reach: Reach, roads: Roads, cutoff_s: float | np.ndarray) -> n
     numpy.ndarray
     """
     f_u, f_v = _side_fractions(reach, roads, cutoff_s)
-    return np.minimum(1.0, f_u + f_v)
+    share = np.minimum(1.0, f_u + f_v)
+    # a source's own road: also the stretch around the source's point, driven before either
+    # end is reached (the intervals are joined, not added)
+    own = _own_roads(reach, roads)
+    if not own:
+        return share
+    cut = np.asarray(cutoff_s, dtype=float)
+    flat_share = share.reshape(-1, len(roads.length))
+    flat_fu = f_u.reshape(-1, len(roads.length))
+    flat_fv = f_v.reshape(-1, len(roads.length))
+    for c, cutoff in enumerate(np.atleast_1d(cut).tolist()):
+        for road, entries in own.items():
+            spans = [(0.0, float(flat_fu[c, road])), (1.0 - float(flat_fv[c, road]), 1.0)]
+            for _, row, along, ready in entries:
+                tf, tb = _road_times(reach, roads, row, road)
+                ahead = (cutoff - ready) / tf if np.isfinite(tf) else 0.0
+                behind = (cutoff - ready) / tb if np.isfinite(tb) else 0.0
+                if cutoff >= ready:
+                    spans.append((along - max(behind, 0.0), along + max(ahead, 0.0)))
+            flat_share[c, road] = _union_length(spans)
+    return share
+
+
+def _union_length(spans: list[tuple[float, float]]) -> float:
+    """Length of the union of intervals, clipped to 0..1."""
+    total, end = 0.0, 0.0
+    for lo, hi in sorted((max(0.0, a), min(1.0, b)) for a, b in spans if b > a):
+        if hi <= end:
+            continue
+        total += hi - max(lo, end)
+        end = hi
+    return min(1.0, total)
+
+
+def _road_times(reach: Reach, roads: Roads, row: int, road: int) -> tuple[float, float]:
+    fwd, bwd = int(roads.fwd[road]), int(roads.bwd[road])
+    tf = float(reach.edge_time[row, fwd]) if fwd >= 0 else np.inf
+    tb = float(reach.edge_time[row, bwd]) if bwd >= 0 else np.inf
+    return tf, tb
+
+
+def _own_roads(reach: Reach, roads: Roads) -> dict[int, list[tuple[int, int, float, float]]]:
+    """Sources standing along a road: road row -> ``(source, profile row, along, readiness)``.
+
+    ``along`` is measured on the road's ``u -> v`` like the targets' positions.
+    """
+    rows = {p: r for r, p in enumerate(reach.profiles)}
+    out: dict[int, list[tuple[int, int, float, float]]] = {}
+    for i, (road, along) in source_roads(roads, reach.sources).items():
+        s = reach.sources[i]
+        out.setdefault(road, []).append((i, rows[s.profile], along, s.readiness_s))
+    return out
+
+
+def per_source_times(
+    net: CompiledNetwork, sources: Sequence[Source], limit: float = np.inf
+) -> np.ndarray:
+    """``(sources, nodes)`` seconds from each source's point (readiness included).
+
+    One bounded Dijkstra per way out of each source (``source_starts``), the minimum per source.
+    """
+    idx, offsets, who = source_starts(net, sources)
+    dist = np.full((len(sources), net.n), np.inf)
+    if len(idx):
+        runs = dijkstra(net.matrix, indices=idx, limit=limit) + offsets[:, None]
+        firsts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
+        dist[who[firsts]] = np.minimum.reduceat(runs, firsts, axis=0)
+    return dist
+
+
+def own_road_rows(roads: Roads, sources: Sequence[Source]) -> list[tuple[int, int, float, float]]:
+    """``points_from_matrix``'s ``own``: (source row, road row, along, readiness)."""
+    return [
+        (i, road, along, sources[i].readiness_s)
+        for i, (road, along) in source_roads(roads, sources).items()
+    ]
+
+
+def source_roads(roads: Roads, sources: Sequence[Source]) -> dict[int, tuple[int, float]]:
+    """Sources standing along a road (not at its end): position -> ``(road row, along)``."""
+    if not any(s.edge is not None for s in sources):
+        return {}
+    frame = roads.frame
+    lookup = {
+        (int(u), int(v), int(k)): i
+        for i, (u, v, k) in enumerate(zip(frame["u"], frame["v"], frame["key"], strict=True))
+    }
+    out: dict[int, tuple[int, float]] = {}
+    for i, s in enumerate(sources):
+        if s.edge is None or not 0.0 < s.fraction < 1.0:
+            continue
+        u, v, k = s.edge
+        road = lookup.get((u, v, k))
+        along = s.fraction
+        if road is None:
+            road = lookup.get((v, u, k))
+            along = 1.0 - s.fraction
+        if road is not None:
+            out[i] = (road, along)
+    return out
 
 
 def point_times(
@@ -311,6 +476,19 @@ def point_times(
         better = t < best
         best[better] = t[better]
         origin[better] = o[better]
+    # a source on the same road: straight along it, without passing an end
+    own = _own_roads(reach, roads)
+    if own:
+        for j in np.flatnonzero(np.isin(road, list(own))).tolist():
+            for i, row, a, ready in own[int(road[j])]:
+                tf, tb = _road_times(reach, roads, row, int(road[j]))
+                if along[j] == a:
+                    step = 0.0
+                else:
+                    step = (along[j] - a) * tf if along[j] > a else (a - along[j]) * tb
+                t = ready + step
+                if t < best[j]:
+                    best[j], origin[j] = t, i
     return best, origin
 
 
@@ -350,7 +528,13 @@ def road_full_time(reach: Reach, roads: Roads) -> tuple[np.ndarray, np.ndarray]:
 
 
 def points_from_matrix(
-    dist: np.ndarray, roads: Roads, tt: np.ndarray, road: np.ndarray | None, along: np.ndarray
+    dist: np.ndarray,
+    roads: Roads,
+    tt: np.ndarray,
+    road: np.ndarray | None,
+    along: np.ndarray,
+    *,
+    own: Sequence[tuple[int, int, float, float]] = (),
 ) -> np.ndarray:
     """Arrival times at points on roads from per-source node times.
 
@@ -378,4 +562,12 @@ def points_from_matrix(
     tb = np.where(bwd >= 0, tt[np.maximum(bwd, 0)], np.inf)
     from_u = dist[:, roads.u_idx[road]] + along * tf
     from_v = dist[:, roads.v_idx[road]] + (1.0 - along) * tb
-    return np.minimum(from_u, from_v)
+    out = np.minimum(from_u, from_v)
+    # ``own``: (row of dist, road row, along, readiness) of sources standing along a road
+    for r, on_road, a, ready in own:
+        hit = np.flatnonzero(road == on_road)
+        if len(hit):
+            f = along[hit]
+            step = np.where(f >= a, (f - a) * tf[hit], (a - f) * tb[hit])
+            out[r, hit] = np.minimum(out[r, hit], ready + step)
+    return out

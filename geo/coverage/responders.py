@@ -10,7 +10,7 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from geo.area import Area
-from geo.coverage.reach import Source
+from geo.coverage.reach import Source, source_starts
 from geo.network import CompiledNetwork
 
 
@@ -64,22 +64,26 @@ def nearest_responders(
     list of Responder
         Fastest first; sources that cannot reach the node are left out.
     """
-    etas: list[tuple[float, int]] = []
+    etas: list[tuple[float, int, int]] = []
     for profile in dict.fromkeys(s.profile for s in sources):
         net = networks[profile]
         target = net.index_of(node)
         back = dijkstra(net.matrix.T.tocsr(), indices=target)
-        for i, s in enumerate(sources):
-            if s.profile == profile:
-                t = float(back[net.index_of(s.node)]) + s.readiness_s
-                if np.isfinite(t):
-                    etas.append((t, i))
+        members = np.array([i for i, s in enumerate(sources) if s.profile == profile])
+        # a source on a road leaves its point through either end (readiness + partial road)
+        idx, offsets, who = source_starts(net, sources, members)
+        best: dict[int, tuple[float, int]] = {}
+        for start, offset, i in zip(idx.tolist(), offsets.tolist(), who.tolist(), strict=True):
+            t = float(back[start]) + offset
+            if np.isfinite(t) and t < best.get(i, (np.inf, -1))[0]:
+                best[i] = (t, start)
+        etas.extend((t, i, start) for i, (t, start) in best.items())
     etas.sort()
     out = []
-    for t, i in etas[:count]:
+    for t, i, start in etas[:count]:
         s = sources[i]
         net = networks[s.profile]
-        path, _ = net.shortest_path(net.index_of(s.node), net.index_of(node))
+        path, _ = net.shortest_path(start, net.index_of(node))
         edges = net.path_edges(path) if len(path) > 1 else np.zeros(0, dtype=np.int64)
         out.append(Responder(s, t, tuple(int(p) for p in path), tuple(int(e) for e in edges)))
     return out

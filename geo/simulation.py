@@ -24,6 +24,9 @@ from geo.network import CompiledNetwork
 #: Label of every simulated position.
 SIMULATION_LABEL = "SIMULASI"
 
+#: ``source`` of every simulated position in the store (never mistaken for a live one).
+SIMULATION_SOURCE = "simulasi"
+
 #: Prefix of a simulated unit's device id: its reports go through the same ingest as a phone's.
 DEVICE_PREFIX = "SIM/"
 
@@ -227,7 +230,7 @@ def positions_at(sim: Simulation, moment: datetime) -> pd.DataFrame:
                 "lon": float(np.interp(t, r.t, r.lon)),
                 "lat": float(np.interp(t, r.t, r.lat)),
                 "status": "available",
-                "source": "simulasi",
+                "source": SIMULATION_SOURCE,
                 "device_id": device_id(r.unit_id),
                 "heading": np.nan if heading is None else heading,
                 "speed": speed,

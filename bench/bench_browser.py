@@ -63,7 +63,8 @@ PAGES = {
     "patrol": "patroli",
     "briefing": "briefing",
 }
-MIN_LAYERS = {"map": 1500, "coverage": 1500, "escort": 1500, "patrol": 1500, "briefing": 1500}
+# the old coverage map drew its bands as one multi-line per band: count its other layers
+MIN_LAYERS = {"map": 1500, "coverage": 30, "escort": 1500, "patrol": 1500, "briefing": 1500}
 REFRESH_WATCH_S = 30
 CROWD = 20
 

@@ -6,9 +6,8 @@ bar, fullscreen, measure, mouse position).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import folium
 from folium import plugins
@@ -110,7 +109,9 @@ def base_map(
             ".leaflet-control-attribution{font-size:10px;max-width:65%;line-height:1.3}</style>"
         )
     )
-    needed = (plugins.BeautifyIcon, *plugins_needed)
+    # AntPath always: a route or patrol often arrives later through feature_group_to_add, and
+    # streamlit-folium loads a map's assets only when it first mounts
+    needed = (plugins.BeautifyIcon, plugins.AntPath, *plugins_needed)
     Loader(text.loading, text.loading_failed, plugins=needed).add_to(m)
     if basemap == "osm":
         tiles = folium.TileLayer(

@@ -20,8 +20,9 @@ SCRIPT: tuple[str, str] = ("peta_layers", f"{ASSET_PREFIX}/peta-layers.js")
 
 
 class Loader(JSCSSMixin, MacroElement):
-    """On the map: loads ``peta-layers.js`` (and the given plugins' assets) and shows a
-    loading notice in the map box until every remote layer is drawn.
+    """On the map: loads ``peta-layers.js`` and shows a notice until every layer is drawn.
+
+    It also loads the given plugins' assets.
 
     Parameters
     ----------

@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import coverage as cv
-from geo import settings
-from geo import simulation
+from geo import settings, simulation
 from geo.area import Area
 from geo.display import simplified
 from geo.network import CompiledNetwork

@@ -92,7 +92,7 @@ def run_coverage(args: argparse.Namespace) -> dict[str, Any]:
     frames = [posts]
     units_used: list[cv.Source] = []
     if args.with_units and store is not None:
-        stale_s = float(data.operation.settings.get("stale_after_min", 10.0)) * 60
+        stale_s = float(data.operation.settings.get("stale_after_min", op.DEFAULT_SETTINGS["stale_after_min"])) * 60
         latest = op.latest_positions(store, data.operation.id, stale_after_s=stale_s)
         frames.append(op.units_frame(latest))
     post_sources = cv.sources_from_frame(area, posts)

@@ -27,9 +27,6 @@ from geo._geojson import Feature, parse_geojson
 from geo._textfile import Limits, check_size, decode_text, read_csv_text, refuse_markup
 from geo.area import Area
 
-#: Local time of Kota Metro; a time without a zone in a file is read as WIB.
-LOCAL_TZ = ZoneInfo("Asia/Jakarta")
-
 #: A position more than this far in the future is refused.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -595,7 +592,7 @@ def _parse_time(value: object, now: datetime) -> tuple[datetime | None, str]:
         return None, f"waktu terlalu lama ({text}; paling awal tahun {EARLIEST_TIME.year})"
     try:
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=LOCAL_TZ)
+            moment = moment.replace(tzinfo=ZoneInfo(settings.timezone))  # WIB
         moment = moment.astimezone(UTC)
     except (OverflowError, ValueError):
         return None, f"waktu di luar rentang ({text})"

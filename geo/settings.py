@@ -23,6 +23,10 @@ crs_geographic: str = "EPSG:4326"
 #: Metric CRS of Kota Metro (UTM zone 48 S); used for lengths, buffers and snapping.
 crs_metric: str = "EPSG:32748"
 
+#: Local time zone of the area (Kota Metro, Lampung: WIB, UTC+7): a time without a zone in a
+#: file is read in it, and stored UTC times are shown in it.
+timezone: str = "Asia/Jakarta"
+
 #: Line ends closer than this to another road (metres) are joined to it when the RBI
 #: lines are noded into a graph.
 snap_tolerance_m: float = 6.0

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from geo import settings
 from i18n import current_language, t
 
 #: The operation's time zone (Kota Metro, Lampung: WIB, UTC+7).
-LOCAL_TZ = ZoneInfo("Asia/Jakarta")
+LOCAL_TZ = ZoneInfo(settings.timezone)
 
 
 def _lang(lang: str | None) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from geo.simulation import SIMULATION_SOURCE
 from plan.devices import Registry, load_registry, record_refusals
 from plan.store import Store
 
@@ -211,7 +212,7 @@ def check(
         time=iso(moment),
         lon=lon,
         lat=lat,
-        source="simulasi" if device.simulated else report.protocol,
+        source=SIMULATION_SOURCE if device.simulated else report.protocol,
         speed=speed if speed is not None and speed >= 0 else None,
         heading=heading % 360 if heading is not None and heading >= 0 else None,
         battery=min(max(battery, 0.0), 100.0) if battery is not None and battery >= 0 else None,

@@ -13,6 +13,7 @@ This package re-exports their public names, so ``from plan.operation import X`` 
 """
 
 from geo.risk import RISK_TIERS
+from geo.simulation import SIMULATION_SOURCE
 from plan.operation.files import operation_from_file, operation_to_dict
 from plan.operation.frames import posts_frame, targets_frame, units_frame
 from plan.operation.model import (
@@ -22,7 +23,6 @@ from plan.operation.model import (
     POST_KIND_LABELS,
     POST_KINDS,
     PROFILE_NAMES,
-    SIMULATION_SOURCE,
     SIMULATION_UNIT_PREFIX,
     UNIT_STATUSES,
     Event,

@@ -32,9 +32,6 @@ POLRES_METRO_STRENGTH = 565
 #: Name of the operation the app starts with.
 DEFAULT_OPERATION = "Pengamanan Kampanye Kota Metro"
 
-#: Source of positions written by the rehearsal simulation.
-SIMULATION_SOURCE = "simulasi"
-
 #: Id prefix of the units a rehearsal creates when the operation has none.
 SIMULATION_UNIT_PREFIX = "SIM-"
 

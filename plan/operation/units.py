@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from geo.simulation import SIMULATION_SOURCE
 from plan.operation._checks import _bump, _check, _check_point
 from plan.operation.model import (
     PROFILE_NAMES,
-    SIMULATION_SOURCE,
     SIMULATION_UNIT_PREFIX,
     UNIT_STATUSES,
     PlanError,

@@ -222,5 +222,42 @@ def require_on_network(
     raise OffNetworkError(msg)
 
 
+def require_operation_on_network(
+    area: Area, posts: pd.DataFrame, targets: pd.DataFrame | None = None
+) -> None:
+    """Refuse an operation whose posts or venues lie beyond the snap limit from the network.
+
+    Parameters
+    ----------
+    area
+        The area with its loaded network.
+    posts
+        Posts: ``name``, ``lon``, ``lat``.
+    targets
+        Targets (``kind``, ``name``, point geometry, EPSG:4326); the venues among them are
+        checked (TPS and units are not: a far one is a gap, not a wrong network).
+
+    Raises
+    ------
+    OffNetworkError
+        Naming the posts and venues too far from the loaded network.
+    """
+    names: list[str] = []
+    lon: list[float] = []
+    lat: list[float] = []
+    if posts is not None and len(posts):
+        names += [f"pos {n}" for n in posts["name"].astype(str)]
+        lon += posts["lon"].astype(float).tolist()
+        lat += posts["lat"].astype(float).tolist()
+    if targets is not None and len(targets) and "kind" in targets:
+        venues = targets[targets["kind"] == "venue"]
+        if len(venues):
+            geoms = gpd.GeoSeries(venues.geometry, crs=settings.crs_geographic)
+            names += [f"venue {n}" for n in venues["name"].astype(str)]
+            lon += geoms.x.tolist()
+            lat += geoms.y.tolist()
+    require_on_network(area, names, np.array(lon), np.array(lat), what="Pos dan venue operasi")
+
+
 def _km(metres: float) -> str:
     return f"{metres / 1000:,.1f} km" if metres >= 1000 else f"{metres:.0f} m"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 import osmnx as ox
+import pandas as pd
 import pytest
 from _osm_sample import ISOLATED_WAYS, KEPT_WAYS, osm_xml, write_all
 
@@ -24,7 +25,7 @@ from geo.network import compile_network
 from geo.osm import read_network_file, way_filter
 from geo.route_sheet import route_sheet
 from geo.routing import plan_route
-from geo.snap import require_on_network
+from geo.snap import require_on_network, require_operation_on_network
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -183,6 +184,15 @@ def test_far_away_network_is_refused(tmp_path, area):
             away, list(venues["name"]), venues.geometry.x, venues.geometry.y, what="Venue"
         )
     assert str(venues["name"].iloc[0]) in str(err.value) and "jauh.osm.pbf" in str(err.value)
+    police = area.places[area.places["category"] == "police_hq"]
+    posts = pd.DataFrame(
+        {"name": police["name"], "lon": police.geometry.x, "lat": police.geometry.y}
+    )
+    targets = venues.assign(kind="venue")[["name", "kind", "geometry"]]
+    require_operation_on_network(area, posts, targets)  # on the Metro network: fine
+    with pytest.raises(OffNetworkError, match="pos Kantor Polisi Resor Metro") as err:
+        require_operation_on_network(away, posts, targets)
+    assert "venue " in str(err.value)
     net = compile_network(away.graph, "car")
     with pytest.raises(GeoError, match="berjarak"):
         plan_route(away, net, ["Kantor Polisi Resor Metro", "KPU Kota Metro"])

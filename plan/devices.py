@@ -338,15 +338,20 @@ def record_refusals(conn: sqlite3.Connection, refusals: list[tuple[str, str, str
         return
     stamp = now_iso()
     tracked = conn.execute("SELECT COUNT(DISTINCT device_id) FROM feed_refusals").fetchone()[0]
+    seen: set[str] = set()
     rows = []
     for device_id, reason, protocol, detail in refusals:
         dev = str(device_id)[:128] or "?"
-        if tracked >= MAX_UNKNOWN_IDS:
+        if dev not in seen:
             known = conn.execute(
                 "SELECT 1 FROM feed_refusals WHERE device_id = ? LIMIT 1", (dev,)
             ).fetchone()
-            if known is None:
-                dev = "*"
+            if known is None and dev != "*":
+                if tracked >= MAX_UNKNOWN_IDS:
+                    dev = "*"
+                else:
+                    tracked += 1
+            seen.add(dev)
         rows.append((dev, reason, protocol, stamp, stamp, str(detail)[:200]))
     conn.executemany(
         "INSERT INTO feed_refusals (device_id, reason, protocol, count, first_seen, last_seen, "

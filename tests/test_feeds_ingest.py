@@ -182,3 +182,13 @@ def test_simulated_devices_through_the_same_ingest(store: Store, op_id: int, rul
     assert [p.unit_id for p in live.latest(store, op_id, now=NOW, simulated=True)] == ["SIM-01"]
     assert live.latest(store, op_id, now=NOW, simulated=False) == []
     assert op.clear_simulation(store, op_id) == 1
+
+
+def test_flood_of_unknown_ids_is_bounded(
+    store: Store, op_id: int, rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dv, "MAX_UNKNOWN_IDS", 3)
+    live.ingest(store, [report(f"x-{i}") for i in range(10)], rules, now=NOW)
+    live.ingest(store, [report("x-0")], rules, now=NOW)
+    counts = {r.device_id: r.count for r in dv.refusals(store)}
+    assert counts == {"x-0": 2, "x-1": 1, "x-2": 1, "*": 7}

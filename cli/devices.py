@@ -45,9 +45,10 @@ def _password(value: str | None) -> str | None:
 def _operation(store: Store, spec: str | None) -> op.Operation:
     if spec:
         return op.get_operation(store, spec)
-    rows = store.read("SELECT id FROM operations WHERE name = ?", (op.DEFAULT_OPERATION,))
-    if rows:
-        return op.get_operation(store, int(rows[0][0]))
+    try:
+        return op.get_operation(store, op.DEFAULT_OPERATION)
+    except PlanError:  # a new store: create the default operation (loads the area)
+        pass
     from geo.area import load_area
 
     return op.ensure_default_operation(store, load_area().places)

@@ -33,6 +33,12 @@ def _targets(area_key: str, op_id: int, revision: int, _area: Area, _roads, _dat
     return cv.locate_targets(_area, _roads, op.targets_frame(_data))
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _analysis(area_key: str, key: tuple, _nets, _roads, _targets, _sources, standard_s: float):
+    """Coverage at a replayed moment, keyed by the units' positions (cheap to hash)."""
+    return cv.analyse(_nets, _roads, _sources, _targets, (standard_s,), standard_s=standard_s)
+
+
 def _local(ts: datetime | str) -> str:
     return pd.Timestamp(ts).tz_convert(WIB).strftime("%d-%m %H:%M")
 
@@ -123,8 +129,9 @@ def replay_panel(area: Area, store: Store, data: op.OperationData) -> None:
         nets = {p: state.get_network(p) for p in {s.profile for s in sources} | {"car"}}
         roads = _roads(area.key, area, nets["car"])
         targets = _targets(area.key, op_id, data.operation.revision, area, roads, data)
-        analysis = cv.analyse(nets, roads, sources, targets, (standard_min * 60,),
-                              standard_s=standard_min * 60)  # fmt: skip
+        key = (op_id, data.operation.revision, moment.isoformat(), standard_min,
+               tuple((u[0], round(u[2], 6), round(u[3], 6)) for u in units))  # fmt: skip
+        analysis = _analysis(area.key, key, nets, roads, targets, sources, standard_min * 60)
         fig = analysis.figures[0]
         st.markdown(
             t("live.replay.share", m=int(standard_min), share=fig.road_share,

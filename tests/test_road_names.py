@@ -68,3 +68,44 @@ def test_bad_names_and_roles_are_refused(area: Area, store: Store):
     with pytest.raises(AccessDeniedError):
         set_road_name(_as(store, "briefing"), area.key, edge, "Jl. Mawar", lon=105.3, lat=-5.1)
     assert road_names(store, area.key) == {}
+
+
+def test_map_page_names_the_clicked_road(area: Area, tmp_path, monkeypatch) -> None:
+    """A click on the map page names the road; a planner's name is saved and shown."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from i18n import t
+
+    monkeypatch.setenv("PETA_DB", str(tmp_path / "peta.sqlite"))
+    row = area.edges.iloc[42]
+    mid = row.geometry.interpolate(0.5, normalized=True)
+    snap = snap_point(area, mid.x, mid.y)
+    app = AppTest.from_file(
+        str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120
+    )
+    app.session_state["map_click"] = {
+        "lat": mid.y, "lon": mid.x, "road_lat": snap.lat, "road_lon": snap.lon,
+        "distance": snap.distance_m, "kelurahan": snap.kelurahan, "street": snap.street,
+        "edge": [snap.u, snap.v, snap.key],
+    }  # fmt: skip
+    app.run()
+    assert not app.exception
+    shown = " ".join(m.value for m in app.markdown)
+    assert "jalan tanpa nama (RBI)" in shown
+    app.text_input(key="road_name_text").input("Jl. Uji Coba")
+    form_buttons = [b for b in app.get("button") if b.label == t("map.road_name.save")]
+    assert form_buttons
+    form_buttons[0].click().run()
+    assert not app.exception
+    assert not app.error
+    saved = road_names(Store(tmp_path / "peta.sqlite"), area.key)
+    edge = (min(snap.u, snap.v), max(snap.u, snap.v), snap.key)
+    assert saved[edge][0] == "Jl. Uji Coba"
+    assert "Jl. Uji Coba" in " ".join(m.value for m in app.markdown)
+    # an empty name is refused on the page, the saved one stays
+    app.text_input(key="road_name_text").input("   ")
+    next(b for b in app.get("button") if b.label == t("map.road_name.save")).click().run()
+    assert [e.value for e in app.error] == ["Nama jalan kosong."]
+    assert road_names(Store(tmp_path / "peta.sqlite"), area.key)[edge][0] == "Jl. Uji Coba"

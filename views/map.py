@@ -9,11 +9,13 @@ from streamlit_folium import st_folium
 
 from geo import settings
 from geo._errors import GeoError
+from geo.area import road_midpoint
 from geo.snap import snap_point
 from i18n import t
 from layers.base import area_legend_entries
 from layers.control import TextLayerControl
 from layers.legend import legend, north_arrow
+from plan.road_names import set_road_name
 from views import state
 
 
@@ -37,7 +39,26 @@ def _on_click() -> None:
         "road_lon": snap.lon,
         "distance": snap.distance_m,
         "kelurahan": snap.kelurahan or t("map.click.outside"),
+        "street": snap.street,
+        "edge": [snap.u, snap.v, snap.key],
     }
+
+
+def _road_name_form(area_key: str, clicked: dict) -> None:
+    """A planner names the clicked road (stored with this network in the plan store)."""
+    with st.form("road_name_form", clear_on_submit=False):
+        name = st.text_input(t("map.road_name.label"), max_chars=80, key="road_name_text")
+        if not st.form_submit_button(t("map.road_name.save")):
+            return
+    try:
+        edge = tuple(int(x) for x in clicked["edge"])
+        lon, lat = road_midpoint(state.get_area(), *edge)
+        stored = set_road_name(state.get_store(), area_key, edge, name, lon=lon, lat=lat)
+    except GeoError as exc:
+        st.error(str(exc))
+        return
+    clicked["street"] = stored
+    st.toast(t("map.road_name.saved", name=stored))
 
 
 st.header(t("map.title"))
@@ -98,8 +119,13 @@ with state.guarded():
                 lon=clicked["road_lon"],
             )
         )
+        if clicked.get("edge"):
+            street = st.empty()  # filled after the form, so a saved name shows at once
+            _road_name_form(area.key, clicked)
+            street.markdown(t("map.click.street", street=clicked.get("street", "")))
     else:
         st.caption(t("map.click.none"))
+    st.caption(t("map.network", area=area.title, network=area.network_name))
 
     st.subheader(t("map.figures"))
     report = area.report

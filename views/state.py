@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ import geopandas as gpd
 import streamlit as st
 
 from geo._errors import GeoError
-from geo.area import Area, load_area, with_network
+from geo.area import Area, load_area, with_network, with_road_names
 from geo.display import display_layers, label_points
 from geo.network import CompiledNetwork, compile_network
 from geo.osm import graph_from_polygon_online
@@ -25,6 +26,7 @@ from i18n import t
 from layers import served
 from layers.area import area_bundle
 from layers.base import MapText, base_map
+from plan.road_names import road_names
 from plan.store import Store
 from style import CATEGORY_STYLE
 
@@ -48,14 +50,34 @@ def _osm_area(name: str) -> Area:
     return with_network(base, graph, source="osm", label="online")
 
 
-def get_area() -> Area:
-    """The area of this session: embedded, from an OSM download, or from a network file."""
+def _base_area() -> Area:
     choice = st.session_state.get("network", ("rbi", ""))
     if choice[0] == "file":
         return _file_area(choice[1])
     if choice[0] == "osm":
         return _osm_area("metro")
     return _embedded_area("metro")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _named_area(area_key: str, names: tuple, _base: Area) -> Area:
+    return with_road_names(_base, dict(names))
+
+
+def get_area() -> Area:
+    """The area of this session: embedded, from an OSM download, or from a network file.
+
+    Road names planners gave this network (``plan.road_names``) are applied.
+    """
+    base = _base_area()
+    try:
+        names = road_names(get_store(), base.key)
+    except sqlite3.Error:
+        log.exception("road names unreadable")
+        names = {}
+    if not names:
+        return base
+    return _named_area(base.key, tuple(sorted(names.items())), base)
 
 
 def load_osm_network() -> Area:

@@ -124,6 +124,18 @@ def test_no_sql_outside_the_store(folder: str) -> None:
     assert _sql_strings(folder) == []
 
 
+#: One topic a module: no module of these folders grows past this many lines (split it).
+MAX_MODULE_LINES = 800
+SIZED_FOLDERS = ("geo", "plan", "cli", "feeds")
+
+
+@pytest.mark.parametrize("folder", SIZED_FOLDERS)
+def test_modules_stay_small(folder: str) -> None:
+    sizes = {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
+             for p in _files(folder)}  # fmt: skip
+    assert {f: n for f, n in sizes.items() if n > MAX_MODULE_LINES} == {}
+
+
 def test_the_check_sees_a_forbidden_arrow(tmp_path: Path) -> None:
     """The parser finds lazy imports inside functions and ``from`` imports alike."""
     code = "import json\n\ndef f():\n    from plan.store import Store\n    import streamlit as st\n"

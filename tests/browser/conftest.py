@@ -16,13 +16,15 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser import _users
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
 #: Users of the test server, one per role: role -> (name, password). The passwords are random,
 #: made for this run in the server's own temporary store (the product has no default password).
-USERS: dict[str, tuple[str, str]] = {}
+USERS = _users.USERS
 
 #: Role that ``wait_for_app`` signs in as when a page shows the sign-in form.
 DEFAULT_ROLE = "admin"

@@ -59,7 +59,7 @@ def crossing(area: Area) -> dict:
 
 
 def test_escort_page_shows_route_alternatives_sheet_and_havens():
-    at = _page("views/escort.py")
+    at = _page("views/escort/page.py")
     assert not at.exception
     assert not at.error
     assert at.header[0].value == t("escort.title")
@@ -93,7 +93,7 @@ def test_escort_page_shows_route_alternatives_sheet_and_havens():
 
 def test_closure_drawn_on_the_map_is_avoided(crossing):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("views/escort.py").run()
+    at.switch_page("views/escort/page.py").run()
     before = _table(at, t("escort.col.route"))[t("escort.col.time")].iloc[0]
     at.session_state["esc_map"] = {"all_drawings": [crossing], "last_clicked": None}
     at.run()
@@ -109,7 +109,7 @@ def test_hand_drawn_line_is_snapped(area, crossing):
     net = compile_network(area.graph, "convoy")
     line = plan_route(area, net, ["Kantor Polisi Resor Metro", "KPU Kota Metro"]).main.geometry
     drawn = LineString([(x + 0.0001, y) for x, y in line.simplify(0.0005).coords])
-    at = _page("views/escort.py")
+    at = _page("views/escort/page.py")
     at.radio(key="esc_draw_mode").set_value("hand")
     at.session_state["esc_map"] = {
         "all_drawings": [{"type": "Feature", "properties": {}, "geometry": drawn.__geo_interface__}]
@@ -121,7 +121,7 @@ def test_hand_drawn_line_is_snapped(area, crossing):
 
 
 def test_bad_inputs_show_messages_not_tracebacks():
-    at = _page("views/escort.py")
+    at = _page("views/escort/page.py")
     at.selectbox(key="esc_origin").set_value("__map__").run()
     assert any(t("escort.origin") in w.value for w in at.warning)
     at.text_input(key="esc_origin_xy").set_value("105.0,-5.4").run()
@@ -134,7 +134,7 @@ def test_bad_inputs_show_messages_not_tracebacks():
 
 
 def test_saving_a_plan_stores_it_with_the_operation(area):
-    at = _page("views/escort.py")
+    at = _page("views/escort/page.py")
     at.text_input(key="esc_plan_name").set_value("Kawal Polres-KPU").run()
     at.button(key="esc_save").click().run()
     assert not at.exception and not at.error
@@ -155,7 +155,7 @@ def test_saving_a_plan_stores_it_with_the_operation(area):
 def test_escort_page_in_english():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.sidebar.radio[0].set_value("en").run()
-    at.switch_page("views/escort.py").run()
+    at.switch_page("views/escort/page.py").run()
     assert at.header[0].value == t("escort.title", lang="en")
     assert not at.exception
 

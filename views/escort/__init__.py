@@ -1,0 +1,1 @@
+"""The escort route planner page (``page.py``) and its parts."""

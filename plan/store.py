@@ -1,5 +1,9 @@
 """The operation store: one SQLite file (WAL), a versioned schema, writes through one lock.
 
+Or, when the path is a ``postgresql://`` URL (``$PETA_DB``), a PostgreSQL + PostGIS database
+shared by several app servers (``plan._pg``): the same migrations, the same SQL, the same
+``read``/``write`` API; writes serialised across processes by an advisory lock.
+
 Streamlit runs each session in a thread, so every write goes through ``Store.write``: one
 process-wide lock per file, one transaction, one audit-log row. Reads use their own short-lived
 connections. The schema only grows through ``MIGRATIONS`` (append, never edit a shipped one);
@@ -248,6 +252,11 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("peta-pengamanan", appauthor=False)) / "operasi.sqlite"
 
 
+def is_url(path: Any) -> bool:
+    """True for a PostgreSQL URL (``postgresql://…``) rather than a file."""
+    return isinstance(path, str) and path.startswith(("postgresql://", "postgres://"))
+
+
 def now_iso() -> str:
     """Current UTC time, ISO 8601 with seconds."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -269,6 +278,17 @@ class Store:
     def __init__(self, path: str | Path | None = None, *, user: Any = None) -> None:
         from plan.roles import SYSTEM
 
+        if path is None and is_url(os.environ.get("PETA_DB")):
+            path = os.environ["PETA_DB"]
+        self.user = user if user is not None else SYSTEM
+        self._pg: Any = None
+        if is_url(path):
+            from plan import _pg
+
+            self.path: Any = _pg.redact(str(path))
+            self._pg = _pg.engine(str(path))
+            self._pg.migrate(MIGRATIONS, now_iso())
+            return
         self.path = Path(path) if path is not None else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.user = user if user is not None else SYSTEM
@@ -283,9 +303,18 @@ class Store:
         bound.__dict__.update(self.__dict__, user=user)
         return bound
 
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return "sqlite" if self._pg is None else "postgresql"
+
     def _install_audit(self) -> None:
         """Create or renew the audit triggers when the tables changed (``plan.audit``)."""
         from plan import audit
+
+        if self._pg is not None:
+            self._pg.install_audit()
+            return
 
         with self._connection() as conn:
             if not audit.install_triggers(conn, apply=False):
@@ -332,6 +361,10 @@ class Store:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
+        if self._pg is not None:
+            with self._pg.connection() as pg_conn:
+                yield pg_conn
+            return
         conn = self._connect()
         try:
             yield conn
@@ -341,11 +374,15 @@ class Store:
     @property
     def schema_version(self) -> int:
         """Migrations applied to the file."""
+        if self._pg is not None:
+            return self._pg.schema_version()
         with self._connection() as conn:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     def read(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         """Run a query and return all rows."""
+        if self._pg is not None:
+            return self._pg.read(sql, params)
         with self._connection() as conn:
             return conn.execute(sql, params).fetchall()
 
@@ -376,6 +413,8 @@ class Store:
         """
         from plan import roles
 
+        if self._pg is not None:
+            return self._write_pg(change, action=action, detail=detail)
         with self._lock, self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -397,6 +436,23 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
             return result
+
+    def _write_pg(self, change: Callable[[Any], T], *, action: str, detail: str) -> T:
+        """``write`` on PostgreSQL: one transaction holding the store's advisory write lock."""
+        from plan import roles
+
+        insert = "INSERT INTO audit_log (time, action, detail, actor) VALUES (?, ?, ?, ?)"
+        try:
+            with self._pg.transaction() as conn:
+                roles.authorize(conn, self.user, action)
+                conn.execute(insert, (now_iso(), action, detail, self.user.name))
+                return change(conn)
+        except roles.AccessDeniedError as exc:
+            with self._pg.transaction(lock=False) as conn:
+                conn.execute(
+                    insert, (now_iso(), "access.denied", f"{action}: {exc}"[:500], self.user.name)
+                )
+            raise
 
 
 def _drop_audit_triggers(conn: sqlite3.Connection) -> None:

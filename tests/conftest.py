@@ -31,3 +31,47 @@ def _private_store(
 ) -> None:
     """Every test writes to its own store file, never the user's."""
     monkeypatch.setenv("PETA_DB", str(tmp_path_factory.mktemp("db") / "operasi.sqlite"))
+
+
+# ------------------------------------------------------------------------------------------
+# the store on both engines: SQLite (a file) and a real PostgreSQL + PostGIS server
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL 15 + PostGIS server on a unix socket in a temp dir, with a migrated
+    template database; skipped only where PostgreSQL is not installed and not required."""
+    import os
+
+    from _pg_server import PgServer, bindir, postgis_installed
+
+    if bindir() is None or not postgis_installed():
+        if os.environ.get("PETA_TEST_PG") == "required":
+            pytest.fail("PostgreSQL 15 + PostGIS required (scripts/test.sh installs them)")
+        pytest.skip("PostgreSQL 15 + PostGIS not installed (scripts/test.sh installs them)")
+    server = PgServer().start()
+    try:
+        from plan import _pg
+        from plan.store import Store
+
+        template = server.new_database()
+        Store(template)
+        _pg.close_engine(template)
+        server.template = template.split("@/", 1)[1].split("?")[0]
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_path(request: pytest.FixtureRequest, tmp_path):
+    """Where a test's store lives: a fresh SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield tmp_path / "operasi.sqlite"
+        return
+    from plan import _pg
+
+    server = request.getfixturevalue("pg_server")
+    url = server.new_database(template=server.template)
+    yield url
+    _pg.close_engine(url)

@@ -12,12 +12,12 @@ import pytest
 
 from geo.area import Area
 from plan import operation as op
-from plan.store import Store
+from plan.store import MIGRATIONS, Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "operasi.sqlite")
+def store(store_path) -> Store:
+    return Store(store_path)
 
 
 @pytest.fixture
@@ -33,8 +33,31 @@ def _dump(store: Store) -> dict[str, list[tuple]]:
     return out
 
 
+def test_postgres_store_keeps_points_in_postgis(store: Store, default: op.Operation) -> None:
+    if store.dialect != "postgresql":
+        pytest.skip("PostGIS columns exist on PostgreSQL only")
+    geo = store.read(
+        "SELECT f_table_name, type, srid FROM geometry_columns WHERE f_geometry_column = 'geom'"
+    )
+    assert {(r[0], r[1], r[2]) for r in geo} >= {
+        ("posts", "POINT", 4326), ("venues", "POINT", 4326), ("tps", "POINT", 4326),
+        ("positions", "POINT", 4326), ("road_names", "POINT", 4326),
+    }  # fmt: skip
+    gist = store.read("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%USING gist%'")
+    assert {"posts_geom", "venues_geom", "tps_geom", "positions_geom"} <= {r[0] for r in gist}
+    post = op.load_operation(store, default.id).posts[0]
+    row = store.read(
+        "SELECT ST_X(geom), ST_Y(geom), ST_DWithin(geom::geography, "
+        "ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, 1) FROM posts WHERE id = ?",
+        (post.lon, post.lat, post.id),
+    )[0]
+    assert (row[0], row[1], row[2]) == (pytest.approx(post.lon), pytest.approx(post.lat), True)
+
+
 def test_store_file_is_wal_and_migrated(store: Store) -> None:
-    assert store.schema_version == 2
+    if store.dialect != "sqlite":
+        pytest.skip("WAL and PRAGMA are SQLite's")
+    assert store.schema_version == len(MIGRATIONS)
     conn = sqlite3.connect(store.path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     cols = {r[1] for r in conn.execute("PRAGMA table_info(operations)")}

@@ -368,21 +368,28 @@ def edge_points(
         msg = "Sebagian ruas jalan tidak ada di jaringan."
         raise NoRouteError(msg)
     edges = order[pos]
-    out = []
-    for e, a, b, f in zip(
-        edges.tolist(), iu.tolist(), iv.tolist(), np.asarray(fraction).tolist(), strict=True
-    ):
-        lo = np.searchsorted(keys, (b * net.n + a) * 1024)
-        hi = np.searchsorted(keys, (b * net.n + a + 1) * 1024)
-        twin = -1
-        if hi > lo and a != b:
-            cand = order[lo:hi]
-            diff = np.abs(net.length[cand] - net.length[e])
-            best = int(np.argmin(diff))
-            if diff[best] <= max(0.5, 0.01 * net.length[e]):
-                twin = int(cand[best])
-        out.append(EdgePoint(int(e), twin, min(max(float(f), 0.0), 1.0)))
-    return out
+    # the twin: a reverse edge of the same road (same ends, the nearest length)
+    back = iv.astype(np.int64) * net.n + iu
+    lo = np.searchsorted(keys, back * 1024)
+    hi = np.searchsorted(keys, (back + 1) * 1024)
+    twins = np.full(len(edges), -1, dtype=np.int64)
+    single = (hi - lo == 1) & (iu != iv)
+    cand = order[np.minimum(lo, len(order) - 1)]
+    close = np.abs(net.length[cand] - net.length[edges]) <= np.maximum(
+        0.5, 0.01 * net.length[edges]
+    )
+    twins[single & close] = cand[single & close]
+    for j in np.flatnonzero((hi - lo > 1) & (iu != iv)).tolist():
+        many = order[lo[j] : hi[j]]
+        diff = np.abs(net.length[many] - net.length[edges[j]])
+        best = int(np.argmin(diff))
+        if diff[best] <= max(0.5, 0.01 * net.length[edges[j]]):
+            twins[j] = int(many[best])
+    fractions = np.clip(np.asarray(fraction, dtype=float), 0.0, 1.0)
+    return [
+        EdgePoint(int(e), int(t), float(f))
+        for e, t, f in zip(edges.tolist(), twins.tolist(), fractions.tolist(), strict=True)
+    ]
 
 
 def exits(

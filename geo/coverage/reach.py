@@ -337,32 +337,46 @@ def road_fraction(reach: Reach, roads: Roads, cutoff_s: float | np.ndarray) -> n
     own = _own_roads(reach, roads)
     if not own:
         return share
-    cut = np.asarray(cutoff_s, dtype=float)
+    cut = np.atleast_1d(np.asarray(cutoff_s, dtype=float))
     flat_share = share.reshape(-1, len(roads.length))
     flat_fu = f_u.reshape(-1, len(roads.length))
     flat_fv = f_v.reshape(-1, len(roads.length))
-    for c, cutoff in enumerate(np.atleast_1d(cut).tolist()):
-        for road, entries in own.items():
-            spans = [(0.0, float(flat_fu[c, road])), (1.0 - float(flat_fv[c, road]), 1.0)]
-            for _, row, along, ready in entries:
-                tf, tb = _road_times(reach, roads, row, road)
-                ahead = (cutoff - ready) / tf if np.isfinite(tf) else 0.0
-                behind = (cutoff - ready) / tb if np.isfinite(tb) else 0.0
-                if cutoff >= ready:
-                    spans.append((along - max(behind, 0.0), along + max(ahead, 0.0)))
-            flat_share[c, road] = _union_length(spans)
+    road_rows = np.array(sorted(own), dtype=np.int64)
+    width = max(len(v) for v in own.values())
+    # per own road: the source intervals' centre, reach ahead/behind per second, readiness
+    along = np.full((len(road_rows), width), np.nan)
+    per_f = np.zeros((len(road_rows), width))
+    per_b = np.zeros((len(road_rows), width))
+    ready = np.full((len(road_rows), width), np.inf)
+    for r, road in enumerate(road_rows.tolist()):
+        for c, (_, row, a, rd) in enumerate(own[road]):
+            tf, tb = _road_times(reach, roads, row, road)
+            along[r, c], ready[r, c] = a, rd
+            per_f[r, c] = 1.0 / tf if np.isfinite(tf) else 0.0
+            per_b[r, c] = 1.0 / tb if np.isfinite(tb) else 0.0
+    for c, cutoff in enumerate(cut.tolist()):
+        spare = np.maximum(cutoff - ready, 0.0)
+        lo = np.where(np.isfinite(along), along - spare * per_b, 0.0)
+        hi = np.where(np.isfinite(along), along + spare * per_f, 0.0)
+        lo = np.where(cutoff >= ready, lo, 0.0)
+        hi = np.where(cutoff >= ready, hi, 0.0)
+        starts = np.column_stack([np.zeros(len(road_rows)), 1.0 - flat_fv[c, road_rows], lo])
+        ends = np.column_stack([flat_fu[c, road_rows], np.ones(len(road_rows)), hi])
+        flat_share[c, road_rows] = _union_lengths(starts, ends)
     return share
 
 
-def _union_length(spans: list[tuple[float, float]]) -> float:
-    """Length of the union of intervals, clipped to 0..1."""
-    total, end = 0.0, 0.0
-    for lo, hi in sorted((max(0.0, a), min(1.0, b)) for a, b in spans if b > a):
-        if hi <= end:
-            continue
-        total += hi - max(lo, end)
-        end = hi
-    return min(1.0, total)
+def _union_lengths(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Length of the union of each row's intervals, clipped to 0..1 (vectorised sweep)."""
+    starts, ends = np.clip(starts, 0.0, 1.0), np.clip(ends, 0.0, 1.0)
+    empty = ends <= starts
+    starts, ends = np.where(empty, 0.0, starts), np.where(empty, 0.0, ends)
+    order = np.argsort(starts, axis=1, kind="stable")
+    starts = np.take_along_axis(starts, order, axis=1)
+    ends = np.take_along_axis(ends, order, axis=1)
+    reach_so_far = np.maximum.accumulate(ends, axis=1)
+    before = np.column_stack([np.zeros(len(ends)), reach_so_far[:, :-1]])
+    return np.minimum(1.0, np.clip(ends - np.maximum(starts, before), 0.0, None).sum(axis=1))
 
 
 def _road_times(reach: Reach, roads: Roads, row: int, road: int) -> tuple[float, float]:
@@ -411,26 +425,45 @@ def own_road_rows(roads: Roads, sources: Sequence[Source]) -> list[tuple[int, in
 
 def source_roads(roads: Roads, sources: Sequence[Source]) -> dict[int, tuple[int, float]]:
     """Sources standing along a road (not at its end): position -> ``(road row, along)``."""
-    if not any(s.edge is not None for s in sources):
+    chosen = [i for i, s in enumerate(sources) if s.edge is not None and 0.0 < s.fraction < 1.0]
+    if not chosen:
         return {}
-    frame = roads.frame
-    lookup = {
-        (int(u), int(v), int(k)): i
-        for i, (u, v, k) in enumerate(zip(frame["u"], frame["v"], frame["key"], strict=True))
-    }
+    codes, order = _road_codes(roads)
+    u = np.array([sources[i].edge[0] for i in chosen], dtype=np.int64)
+    v = np.array([sources[i].edge[1] for i in chosen], dtype=np.int64)
+    k = np.array([sources[i].edge[2] for i in chosen], dtype=np.int64)
+    frac = np.array([sources[i].fraction for i in chosen], dtype=float)
     out: dict[int, tuple[int, float]] = {}
-    for i, s in enumerate(sources):
-        if s.edge is None or not 0.0 < s.fraction < 1.0:
-            continue
-        u, v, k = s.edge
-        road = lookup.get((u, v, k))
-        along = s.fraction
-        if road is None:
-            road = lookup.get((v, u, k))
-            along = 1.0 - s.fraction
-        if road is not None:
-            out[i] = (road, along)
+    for flip, (a, b, along) in enumerate(((u, v, frac), (v, u, 1.0 - frac))):
+        want = (a * _ROAD_STRIDE + b) * 1024 + k
+        pos = np.minimum(np.searchsorted(codes, want), len(codes) - 1)
+        hit = codes[pos] == want
+        for j in np.flatnonzero(hit).tolist():
+            if chosen[j] not in out or flip == 0:
+                out.setdefault(chosen[j], (int(order[pos[j]]), float(along[j])))
     return out
+
+
+#: Node ids are below this (``(u * stride + v) * 1024 + key`` codes a road).
+_ROAD_STRIDE = 1 << 30
+
+_ROAD_CODES: dict[int, tuple[object, np.ndarray, np.ndarray]] = {}
+
+
+def _road_codes(roads: Roads) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted codes of the roads' ``(u, v, key)`` and the road row of each (cached)."""
+    cached = _ROAD_CODES.get(id(roads))
+    if cached is not None and cached[0] is roads:
+        return cached[1], cached[2]
+    frame = roads.frame
+    code = (
+        frame["u"].to_numpy(np.int64) * _ROAD_STRIDE + frame["v"].to_numpy(np.int64)
+    ) * 1024 + frame["key"].to_numpy(np.int64)
+    order = np.argsort(code, kind="stable")
+    if len(_ROAD_CODES) > 16:
+        _ROAD_CODES.clear()
+    _ROAD_CODES[id(roads)] = (roads, code[order], order)
+    return code[order], order
 
 
 def point_times(

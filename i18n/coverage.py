@@ -64,14 +64,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov.mode.place_unit": ("menempatkan unit", "place a unit"),
     "cov.mode.incident": ("kejadian: unit terdekat", "incident: nearest units"),
     "cov.point": (
-        "…atau ketik titik (lintang, bujur), mis. dari laporan radio",
-        "…or type a point (lat, lon), e.g. from a radio report",
+        "…atau ketik titik (lintang, bujur atau bujur, lintang), mis. dari laporan radio",
+        "…or type a point (lat, lon or lon, lat), e.g. from a radio report",
     ),
     "cov.point.apply": ("Terapkan", "Apply"),
     "cov.point.bad": (
-        "Titik tidak dikenali: {text!r}. Tulis lintang, bujur dalam derajat desimal.",
-        "Point not understood: {text!r}. Write lat, lon in decimal degrees.",
+        "Titik tidak dikenali: {text!r}. Tulis dua angka desimal, mis. -5.113, 105.307 "
+        "(lintang, bujur) atau 105.307, -5.113 (bujur, lintang).",
+        "Point not understood: {text!r}. Write two decimal numbers, e.g. -5.113, 105.307 "
+        "(lat, lon) or 105.307, -5.113 (lon, lat).",
     ),
+    "cov.point.read": (
+        "Titik dibaca sebagai {order}: lintang {lat:.6f}, bujur {lon:.6f}.",
+        "Point read as {order}: latitude {lat:.6f}, longitude {lon:.6f}.",
+    ),
+    "cov.point.lat_lon": ("lintang, bujur", "lat, lon"),
+    "cov.point.lon_lat": ("bujur, lintang", "lon, lat"),
     "cov.pick_post": ("Pos yang dipindah", "Post to move"),
     "cov.pick_unit": ("Unit", "Unit"),
     "cov.new_unit": ("(unit baru)", "(new unit)"),
@@ -148,6 +156,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No available post or unit can reach this point.",
     ),
     "cov.incident.clear": ("Hapus kejadian", "Clear incident"),
+    "cov.incident.hint": (
+        "Klik lokasi kejadian di peta (atau ketik titiknya): unit terdekat menurut waktu tempuh "
+        "tampil di sini.",
+        "Click the incident on the map (or type its point): the nearest units by travel time "
+        "show here.",
+    ),
+    "cov.new_post.name": ("Nama pos baru", "New post's name"),
+    "cov.new_post.placeholder": ("mis. Pos Pam Tugu Pena", "e.g. Pos Pam Tugu Pena"),
+    "cov.new_post.need_name": (
+        "Tulis nama pos baru dulu, lalu klik letaknya di peta. Tidak ada yang disimpan.",
+        "Type the new post's name first, then click its place on the map. Nothing was saved.",
+    ),
     "cov.col.responder": ("Pos/unit", "Post/unit"),
     "cov.col.kind": ("Jenis", "Kind"),
     "cov.col.profile": ("Kendaraan", "Vehicle"),
@@ -244,6 +264,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cov.tps.file": ("Berkas TPS", "TPS file"),
     "cov.tps.save": ("Simpan {n} TPS", "Save {n} TPS"),
+    "cov.tps.saved": (
+        "{n} disimpan, {bad} ditolak ({new} baru, {updated} diperbarui).",
+        "{n} saved, {bad} rejected ({new} new, {updated} updated).",
+    ),
+    "cov.tps.will_update": (
+        "{n} kode TPS sudah tersimpan: datanya akan diperbarui dengan berkas ini.",
+        "{n} TPS {n|code is|codes are} already saved: {n|its|their} data will be updated from this file.",
+    ),
     "cov.tps.delete": ("Hapus semua TPS", "Delete all TPS"),
     "cov.tps.delete_confirm": (
         "Hapus {n} TPS operasi ini? Tindakan ini tidak dapat dibatalkan.",
@@ -301,6 +329,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "TPS security per kelurahan (pattern adjustable)",
     ),
     "cov.staff.no_tps": ("Belum ada TPS.", "No TPS yet."),
+    "cov.staff.top": (
+        "Personel ditugaskan: **{assigned}** dari {total} ({own} Polres Metro + {bko} BKO); "
+        "belum ditugaskan {free}.",
+        "Personnel assigned: **{assigned}** of {total} ({own} Polres Metro + {bko} attached); "
+        "not yet assigned {free}.",
+    ),
+    "cov.staff.top_unset": (
+        "Personel {n} dari {of} pos belum diisi.",
+        "Personnel of {n} of {of} {of|post|posts} not set yet.",
+    ),
+    "cov.cutoffs.placeholder": ("Pilih atau ketik menit", "Choose or type minutes"),
+    "cov.cutoffs.bad": (
+        "Batas waktu tidak dipakai (bukan menit antara 0 dan 120): {values}.",
+        "Cutoffs not used (not minutes between 0 and 120): {values}.",
+    ),
     "cov.staff.default_risk": (
         "Kerawanan TPS yang belum diunggah",
         "Risk tier of TPS not uploaded yet",

@@ -143,6 +143,7 @@ def test_map_script_stays_and_bands_travel_as_codes(page: AppTest) -> None:
     assert "Peta.restyle" in first["feature_group"]
     assert len(first["feature_group"]) < 50_000, len(first["feature_group"])
     page.radio(key="cov_mode").set_value("add_post").run()
+    page.text_input(key="cov_new_post_name").set_value("Pos Pam Tugu Pena")
     page.text_input(key="cov_point").set_value("-5.1130, 105.3068")
     next(b for b in page.button if b.label == t("cov.point.apply")).click().run()
     assert not page.exception
@@ -153,6 +154,7 @@ def test_map_script_stays_and_bands_travel_as_codes(page: AppTest) -> None:
 
 def test_add_edit_and_delete_a_post(page: AppTest) -> None:
     page.radio(key="cov_mode").set_value("add_post").run()
+    page.text_input(key="cov_new_post_name").set_value("Pos Pam Tugu Pena")
     page.text_input(key="cov_point").set_value("-5.1130, 105.3068")
     next(b for b in page.button if b.label == t("cov.point.apply")).click().run()
     assert not page.exception

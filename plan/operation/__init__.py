@@ -45,7 +45,7 @@ from plan.operation.operations import (
     update_operation,
 )
 from plan.operation.posts import add_post, delete_post, move_post, update_post
-from plan.operation.tps import add_tps, delete_tps, tps_codes
+from plan.operation.tps import TpsSaved, add_tps, delete_tps, save_tps, tps_codes
 from plan.operation.units import (
     add_unit,
     clear_simulation,
@@ -74,6 +74,7 @@ __all__ = [
     "PlanError",
     "Post",
     "Tps",
+    "TpsSaved",
     "Unit",
     "UnitPosition",
     "Venue",
@@ -99,6 +100,7 @@ __all__ = [
     "posts_frame",
     "record_positions",
     "revision",
+    "save_tps",
     "targets_frame",
     "tps_codes",
     "units_frame",

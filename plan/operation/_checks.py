@@ -30,14 +30,46 @@ def _check_point(lon: float, lat: float) -> None:
     )
 
 
+#: Most personnel one post or unit may hold (more is a typing error: Polres Metro has 565).
+PERSONNEL_MAX = 2000
+
+#: Longest readiness (minutes) a post may have before it moves out (4 hours).
+READINESS_MAX_MIN = 240.0
+
+
+def _number(value: object, what: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = float("nan")
+    _check(number == number and abs(number) != float("inf"), f"{what} harus berupa angka.")
+    return number
+
+
+def _check_personnel(personnel: object) -> None:
+    value = _number(personnel, "Jumlah personel")
+    _check(value >= 0, f"Jumlah personel tidak boleh negatif (tertulis {value:g}).")
+    _check(value == int(value), "Jumlah personel harus bilangan bulat.")
+    _check(
+        value <= PERSONNEL_MAX,
+        f"Jumlah personel {value:g} tidak masuk akal (paling banyak {PERSONNEL_MAX}).",
+    )
+
+
 def _check_post_fields(
     name: str, kind: str, personnel: int, profile: str, readiness_min: float
 ) -> None:
-    _check(bool(str(name).strip()), "Nama pos wajib diisi.")
+    _check(bool(str(name).strip()), "Nama pos wajib diisi; tidak ada yang disimpan.")
     _check(kind in POST_KINDS, f"Jenis pos tidak dikenal: {kind!r}.")
-    _check(int(personnel) >= 0, "Jumlah personel tidak boleh negatif.")
+    _check_personnel(personnel)
     _check(profile in PROFILE_NAMES, f"Profil kendaraan tidak dikenal: {profile!r}.")
-    _check(float(readiness_min) >= 0, "Waktu kesiapan tidak boleh negatif.")
+    ready = _number(readiness_min, "Waktu kesiapan")
+    _check(ready >= 0, f"Waktu kesiapan tidak boleh negatif (tertulis {ready:g} menit).")
+    _check(
+        ready <= READINESS_MAX_MIN,
+        f"Waktu kesiapan {ready:g} menit tidak masuk akal (paling lama "
+        f"{READINESS_MAX_MIN:g} menit).",
+    )
 
 
 def _bump(conn: sqlite3.Connection, operation_id: int) -> None:

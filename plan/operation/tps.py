@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -12,8 +13,21 @@ from plan.operation.model import PlanError
 from plan.store import Store
 
 
-def add_tps(store: Store, operation_id: int, frame: pd.DataFrame) -> int:
-    """Save validated TPS rows, all or nothing.
+@dataclass(frozen=True)
+class TpsSaved:
+    """What ``save_tps`` wrote: TPS new to the operation and TPS corrected (same code)."""
+
+    added: int
+    updated: int
+
+    @property
+    def saved(self) -> int:
+        """Rows written."""
+        return self.added + self.updated
+
+
+def save_tps(store: Store, operation_id: int, frame: pd.DataFrame) -> TpsSaved:
+    """Save validated TPS rows, all or nothing: a new code is added, a saved code corrected.
 
     Parameters
     ----------
@@ -23,17 +37,16 @@ def add_tps(store: Store, operation_id: int, frame: pd.DataFrame) -> int:
         The operation.
     frame
         Rows from ``geo.imports.read_tps`` (``code``, ``name``, ``kelurahan``, ``risk``,
-        ``voters``, ``lon``, ``lat``).
+        ``voters``, ``lon``, ``lat``); a code appears once.
 
     Returns
     -------
-    int
-        Rows saved.
+    TpsSaved
 
     Raises
     ------
     PlanError
-        If any row cannot be saved (e.g. a code already saved); then none is.
+        If any row cannot be saved (unknown tier, a code twice); then none is.
     """
     rows = [
         (
@@ -50,21 +63,40 @@ def add_tps(store: Store, operation_id: int, frame: pd.DataFrame) -> int:
     ]
     for row in rows:
         _check(row[4] in RISK_TIERS, f"TPS {row[1]}: tingkat kerawanan tidak dikenal.")
+        _check(bool(row[1].strip()), "Kode TPS wajib diisi.")
+    codes = [row[1] for row in rows]
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    _check(not twice, f"TPS tidak disimpan: kode {', '.join(twice)} muncul lebih dari sekali.")
 
-    def change(conn: sqlite3.Connection) -> int:
+    def change(conn: sqlite3.Connection) -> TpsSaved:
+        known = {
+            r[0]
+            for r in conn.execute(
+                "SELECT code FROM tps WHERE operation_id = ?", (operation_id,)
+            ).fetchall()
+        }
         try:
             conn.executemany(
                 "INSERT INTO tps (operation_id, code, name, kelurahan, risk, voters, lon, lat) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (operation_id, code) DO UPDATE SET "
+                "name = excluded.name, kelurahan = excluded.kelurahan, risk = excluded.risk, "
+                "voters = excluded.voters, lon = excluded.lon, lat = excluded.lat",
                 rows,
             )
         except sqlite3.IntegrityError as exc:
-            msg = f"TPS tidak disimpan (tidak ada yang berubah): kode ganda atau tidak sah ({exc})."
+            msg = f"TPS tidak disimpan (tidak ada yang berubah): data tidak sah ({exc})."
             raise PlanError(msg) from exc
-        _bump(conn, operation_id)
-        return len(rows)
+        if rows:
+            _bump(conn, operation_id)
+        updated = sum(code in known for code in codes)
+        return TpsSaved(added=len(rows) - updated, updated=updated)
 
     return store.write(change, action="tps.import", detail=f"{len(rows)} TPS")
+
+
+def add_tps(store: Store, operation_id: int, frame: pd.DataFrame) -> int:
+    """Save validated TPS rows (``save_tps``); returns how many were written."""
+    return save_tps(store, operation_id, frame).saved
 
 
 def tps_codes(store: Store, operation_id: int) -> set[str]:

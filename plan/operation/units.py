@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from geo.simulation import SIMULATION_SOURCE
-from plan.operation._checks import _bump, _check, _check_point
+from plan.operation._checks import _bump, _check, _check_personnel, _check_point
 from plan.operation.model import (
     PROFILE_NAMES,
     SIMULATION_UNIT_PREFIX,
@@ -34,7 +34,7 @@ def add_unit(
     unit_id = str(unit_id).strip()
     _check(bool(unit_id), "Kode unit wajib diisi.")
     _check(profile in PROFILE_NAMES, f"Profil kendaraan tidak dikenal: {profile!r}.")
-    _check(int(personnel) >= 0, "Jumlah personel tidak boleh negatif.")
+    _check_personnel(personnel)
 
     def change(conn: sqlite3.Connection) -> int:
         try:
@@ -65,7 +65,7 @@ def update_unit(
 ) -> None:
     """Change a unit's fields."""
     _check(profile in PROFILE_NAMES, f"Profil kendaraan tidak dikenal: {profile!r}.")
-    _check(int(personnel) >= 0, "Jumlah personel tidak boleh negatif.")
+    _check_personnel(personnel)
 
     def change(conn: sqlite3.Connection) -> None:
         cur = conn.execute(

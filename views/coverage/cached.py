@@ -7,6 +7,7 @@ geometry: it calls ``geo`` and ``plan``.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import geopandas as gpd
@@ -26,6 +27,28 @@ from views.live import sim as live_sim
 
 WIB = "Asia/Jakarta"
 CUTOFF_CHOICES = [3, 5, 10, 15, 20, 30]
+
+#: Longest cutoff a user may type (minutes).
+CUTOFF_MAX_MIN = 120
+
+
+def minutes_from(chosen: list) -> tuple[list[float], list]:
+    """Cutoffs from the multiselect (offered numbers and typed text): valid minutes, refused."""
+    good: set[float] = set()
+    bad = []
+    for value in chosen:
+        # typed text: "7", "12,5" or "7 mnt" (a typed option comes back as it is displayed)
+        match = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*(?:mnt|min|menit|minutes?)?\s*",
+                             str(value), flags=re.IGNORECASE)  # fmt: skip
+        if match is None:
+            bad.append(value)
+            continue
+        minutes = float(match.group(1).replace(",", "."))
+        if 0 < minutes <= CUTOFF_MAX_MIN:
+            good.add(int(minutes) if minutes == int(minutes) else minutes)
+        else:
+            bad.append(value)
+    return sorted(good), bad
 ISOCHRONE_TOLERANCE_M = 25.0
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from geo import coords
 from geo import coverage as cv
 from geo._errors import GeoError
 from geo.area import Area
@@ -20,32 +21,27 @@ from i18n import t
 from layers import coverage as lc
 from plan import operation as op
 from plan.store import Store
-from views import messages
+from views import messages, state
 
 MODES = ("view", "add_post", "move_post", "place_unit", "incident")
 BOX = "coverage"
 
 
-def parse_point(text: str) -> tuple[float, float]:
-    """``"lat, lon"`` typed by the user (decimal degrees)."""
-    parts = text.replace(";", ",").split(",")
-    try:
-        lat, lon = (float(x) for x in parts)
-    except ValueError:
-        raise GeoError(t("cov.point.bad", text=text)) from None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise GeoError(t("cov.point.bad", text=text))
-    return lat, lon
-
-
 def typed_point() -> None:
     """Callback of the typed-point form: queue the point as if it were clicked."""
+    text = st.session_state.get("cov_point", "")
     try:
-        lat, lon = parse_point(st.session_state.get("cov_point", ""))
-    except GeoError as exc:
-        messages.notify(BOX, "error", str(exc))
+        area = state.get_area()
+        point = coords.parse_point(text, bounds=tuple(area.kota.total_bounds))
+    except GeoError:
+        st.session_state.pop("cov_point_read", None)
+        messages.notify(BOX, "error", t("cov.point.bad", text=text))
         return
-    st.session_state["cov_pending_point"] = (lat, lon)
+    order = t("cov.point.lat_lon" if point.order == coords.LAT_LON else "cov.point.lon_lat")
+    # said under the box (the order the text was read in), not kept as a message
+    st.session_state["cov_point_read"] = t("cov.point.read", order=order, lat=point.lat,
+                                           lon=point.lon)  # fmt: skip
+    st.session_state["cov_pending_point"] = (point.lat, point.lon)
 
 
 def pending_point() -> tuple[float, float] | None:
@@ -88,15 +84,23 @@ def act(
         messages.notify(BOX, "error", str(exc))
         return None
     if mode == "add_post":
+        name = str(st.session_state.get("cov_new_post_name") or "").strip()
+        if not name:
+            messages.notify(BOX, "error", t("cov.new_post.need_name"))
+            return None
+        personnel = st.session_state.get("cov_new_post_personnel")
         op.add_post(
             store,
             op_id,
-            name=t("cov.new_post_name", n=len(data.posts) + 1),
+            name=name,
             kind="pos_pengamanan",
             lon=lon,
             lat=lat,
+            personnel=0 if personnel is None else personnel,
             note=t("cov.new_post_note"),
         )
+        st.session_state.pop("cov_new_post_name", None)
+        st.session_state.pop("cov_new_post_personnel", None)
         st.toast(t("cov.saved.post_added"))
         return "app"
     if mode == "move_post" and picked is not None:
@@ -118,7 +122,7 @@ def act(
         )
         op.record_positions(store, op_id, frame, source="peta")
         st.toast(t("cov.saved.unit_placed", unit=picked))
-        return "data"
+        return "app"  # the "Unit & posisi" tab outside the live part lists the new position
     if mode == "incident":
         _incident(area, op_id, snap, sources, nets)
     return None

@@ -71,6 +71,14 @@ def _mode_picker(live: Live) -> tuple[str, object]:
             format_func=dict(zip(posts["id"], posts["name"], strict=True)).get,
             key="cov_move_pick",
         )
+    elif mode == "add_post":
+        # the new post's name and strength are asked before the click, not made up
+        name_col, staff_col = pick_col.columns([3, 2])
+        name_col.text_input(t("cov.new_post.name"), key="cov_new_post_name",
+                            placeholder=t("cov.new_post.placeholder"))  # fmt: skip
+        staff_col.number_input(t("cov.col.personnel"), value=None, step=1,
+                               key="cov_new_post_personnel",
+                               placeholder=t("personnel.unset"))  # fmt: skip
     elif mode == "place_unit":
         known = [u.unit_id for u in live.data.units]
         picked = pick_col.selectbox(
@@ -182,6 +190,22 @@ def _base_map(cutoffs_min: list[int], sim: bool) -> folium.Map:
     return m
 
 
+def _map(area: Area, live: Live, analysis, cutoffs_s, roads, mode, picked, sim, cutoffs_min,
+         store: Store) -> None:  # fmt: skip
+    st_folium(
+        _base_map(cutoffs_min, sim),
+        key="coverage_map",
+        height=600,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        feature_group_to_add=[
+            *_groups(area, live, analysis, cutoffs_s, roads, mode, picked, sim),
+            *live_units.layers(store, live.data, simulated=sim),  # heading, battery, track
+        ],
+        layer_control=TextLayerControl(collapsed=True),
+    )
+
+
 def render() -> None:
     """One run of the live part (called inside ``st.fragment(run_every=…)`` by the page)."""
     started = time.perf_counter()
@@ -207,7 +231,7 @@ def render() -> None:
         roads = cs.roads(area.key, area, live.nets["car"])
         targets = cs.targets(area.key, op_id, rev, area, roads, live.data)
         target_key = (op_id, rev)
-        cutoffs_min = sorted(st.session_state["cov_cutoffs"])
+        cutoffs_min, _ = cs.minutes_from(st.session_state["cov_cutoffs"])
         cutoffs_s = tuple(float(m) * 60 for m in cutoffs_min)
         standard_s = float(st.session_state["cov_standard"]) * 60
         analysis = None
@@ -218,23 +242,27 @@ def render() -> None:
                 area.key, live.sources, cutoffs_s, standard_s, target_key, live.nets, roads, targets
             )
 
-        st_folium(
-            _base_map(cutoffs_min, sim),
-            key="coverage_map",
-            height=600,
-            use_container_width=True,
-            returned_objects=["last_clicked"],
-            feature_group_to_add=[
-                *_groups(area, live, analysis, cutoffs_s, roads, mode, picked, sim),
-                *live_units.layers(store, live.data, simulated=sim),  # heading, battery, track
-            ],
-            layer_control=TextLayerControl(collapsed=True),
-        )
+        incident = st.session_state.get("cov_incident")
+        incident = incident if incident and incident["op"] == op_id else None
+        # in incident mode the answer stands beside the map, not under the figure tables (the
+        # layout follows the mode, so a click does not remount the map)
+        beside = mode == "incident"
+        map_col, side_col = st.columns([2, 1]) if beside else (st.container(), None)
+        with map_col:
+            _map(area, live, analysis, cutoffs_s, roads, mode, picked, sim, cutoffs_min, store)
+        if side_col is not None:
+            with side_col:
+                if incident is not None:
+                    incident_panel(incident)
+                else:
+                    st.info(t("cov.incident.hint"))
         if mode != "view":
             with st.form("cov_point_form", clear_on_submit=False, border=False):
                 c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
                 c1.text_input(t("cov.point"), placeholder="-5.1130, 105.3068", key="cov_point")
                 c2.form_submit_button(t("cov.point.apply"), on_click=clicks.typed_point)
+            if st.session_state.get("cov_point_read"):
+                st.caption(st.session_state["cov_point_read"])
 
         if sim:
             st.caption(t("cov.sim.caption", n=len(live.positions)))
@@ -252,8 +280,7 @@ def render() -> None:
                 if len(backup.target_count):
                     single = int((backup.target_count == 1).sum())
                     st.caption(t("cov.backup.targets", n=single))
-        incident = st.session_state.get("cov_incident")
-        if incident and incident["op"] == op_id:
+        if incident is not None and not beside:
             incident_panel(incident)
     # server time of this refresh (read by bench/bench_coverage.py)
     st.session_state["cov_refresh_s"] = time.perf_counter() - started

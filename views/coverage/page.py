@@ -16,6 +16,7 @@ from plan import operation as op
 from views import state
 from views.coverage import cached as cs
 from views.coverage import live, panels
+from views.coverage.panels_staff import strength_line
 
 st.header(t("cov.title"))
 st.caption(t("cov.intro"))
@@ -33,13 +34,20 @@ with state.guarded():
     top = st.columns([3, 3, 2, 2])
     op_id = top[0].selectbox(t("cov.operation"), list(names), format_func=names.get, key="cov_op")
     st.session_state["operation_id"] = op_id
-    cutoffs = top[1].multiselect(
+    strength_line(op.load_operation(store, op_id))
+    # any cutoff in minutes: the list offers the usual ones, a typed number adds its own
+    chosen = top[1].multiselect(
         t("cov.cutoffs"),
         cs.CUTOFF_CHOICES,
         default=[5, 10, 15],
         key="cov_cutoffs",
         format_func=lambda m: t("cov.minutes", m=m),
+        accept_new_options=True,
+        placeholder=t("cov.cutoffs.placeholder"),
     )
+    cutoffs, bad = cs.minutes_from(chosen)
+    if bad:
+        st.warning(t("cov.cutoffs.bad", values=", ".join(map(str, bad))))
     top[2].toggle(t("cov.use_units"), value=True, key="cov_use_units")
     sim_on = top[3].toggle(t("cov.sim.toggle"), value=False, key="cov_sim")
     if not cutoffs:

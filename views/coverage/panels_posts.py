@@ -46,7 +46,8 @@ def posts_tab(area: Area, store: Store, data: op.OperationData) -> None:
             format_func=lambda k: t(f"cov.postkind.{k}"),
         )
         c3, c4, c5 = st.columns(3)
-        personnel = c3.number_input(t("cov.col.personnel"), min_value=0, value=int(post.personnel))
+        # no min/max on the widgets: the plan checks the values and says what is wrong
+        personnel = c3.number_input(t("cov.col.personnel"), value=int(post.personnel), step=1)
         profile = c4.selectbox(
             t("cov.col.profile"),
             op.PROFILE_NAMES,
@@ -54,7 +55,7 @@ def posts_tab(area: Area, store: Store, data: op.OperationData) -> None:
             format_func=lambda p: t(f"cov.profile.{p}"),
         )
         readiness = c5.number_input(
-            t("cov.col.readiness"), min_value=0.0, value=float(post.readiness_min), step=0.5
+            t("cov.col.readiness"), value=float(post.readiness_min), step=0.5
         )
         note = st.text_input(t("cov.col.note"), value=post.note)
         if st.form_submit_button(t("cov.save")):
@@ -170,21 +171,28 @@ def units_tab(area: Area, store: Store, data: op.OperationData) -> None:
 
 def tps_tab(area: Area, store: Store, data: op.OperationData) -> None:
     st.caption(t("cov.tps.help"))
+    done = st.session_state.get("cov_tps_done")
+    if done:
+        st.success(done)
     upload = st.file_uploader(
         t("cov.tps.file"), type=["csv", "geojson", "json"], key="cov_tps_upload"
     )
     if upload is not None:
-        result = read_tps(
-            area,
-            upload.getvalue(),
-            filename=upload.name,
-            existing_codes=op.tps_codes(store, data.operation.id),
-        )
+        # a code already saved is a correction of that TPS (upsert), not a rejected row
+        result = read_tps(area, upload.getvalue(), filename=upload.name)
         rejected_table(result)
+        known = op.tps_codes(store, data.operation.id)
+        again = int(result.valid["code"].astype(str).isin(known).sum()) if len(result.valid) else 0
+        if again:
+            st.caption(t("cov.tps.will_update", n=again))
         if not result.valid.empty and st.button(
             t("cov.tps.save", n=len(result.valid)), key="cov_tps_save", type="primary"
         ):
-            op.add_tps(store, data.operation.id, result.valid)
+            saved = op.save_tps(store, data.operation.id, result.valid)
+            st.session_state["cov_tps_done"] = t(
+                "cov.tps.saved", n=saved.saved, bad=len(result.rejected), new=saved.added,
+                updated=saved.updated,
+            )  # fmt: skip
             st.toast(t("cov.saved"))
             st.rerun()
     if data.tps:

@@ -32,6 +32,19 @@ def _default_risk(settings: dict) -> str:
     return risk if risk in staffing.DEFAULT_TPS_PATTERN else staffing.DEFAULT_COUNTED_RISK
 
 
+def strength_line(data: op.OperationData) -> None:
+    """Top of the commander's page: personnel assigned against the strength, and posts unset."""
+    posts, units, _ = _frames(data)
+    s = staffing.strength(own=data.operation.strength, bko=data.operation.bko, posts=posts,
+                          units=units, tps=pd.DataFrame({"kelurahan": [], "risk": []}))  # fmt: skip
+    unset = int((posts["personnel"] == 0).sum()) if not posts.empty else 0
+    text = t("cov.staff.top", assigned=fmt.number(s.assigned), total=fmt.number(s.total),
+             own=fmt.number(s.own), bko=fmt.number(s.bko), free=fmt.number(s.free))  # fmt: skip
+    if unset:
+        text += " " + t("cov.staff.top_unset", n=unset, of=len(posts))
+    (st.warning if s.free < 0 else st.caption)(text)
+
+
 def staffing_tab(area: Area, store: Store, data: op.OperationData) -> None:
     operation = data.operation
     tiers = list(staffing.DEFAULT_TPS_PATTERN)

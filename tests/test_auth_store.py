@@ -20,8 +20,8 @@ PASSWORD = "kata-sandi-uji-1"
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(tmp_path / "operasi.sqlite")
+def store(store_path) -> Store:
+    return Store(store_path)
 
 
 @pytest.fixture
@@ -35,13 +35,17 @@ def people(store: Store) -> dict[str, Store]:
 
 
 def _dump(store: Store) -> dict[str, list[tuple]]:
-    tables = [
-        r[0]
-        for r in store.read("SELECT name FROM sqlite_master WHERE type = 'table'")
-        if not r[0].startswith(("audit", "sqlite"))
-    ]
+    listing = (
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+        if store.dialect == "sqlite"
+        else "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+        "current_schema() AND table_name NOT IN ('spatial_ref_sys', 'peta_meta')"
+    )
+    tables = [r[0] for r in store.read(listing) if not r[0].startswith(("audit", "sqlite"))]
+    key = "rowid" if store.dialect == "sqlite" else "1"
     return {
-        t: [tuple(r) for r in store.read(f'SELECT * FROM "{t}" ORDER BY rowid')] for t in tables
+        t: sorted(tuple(r) for r in store.read(f'SELECT * FROM "{t}" ORDER BY {key}'))
+        for t in tables
     }
 
 
@@ -235,8 +239,8 @@ def test_first_start_creates_one_admin_with_a_random_password(tmp_path) -> None:
     assert password not in digest
 
 
-def test_concurrent_first_starts_make_one_admin(tmp_path) -> None:
-    path = tmp_path / "serentak.sqlite"
+def test_concurrent_first_starts_make_one_admin(store_path) -> None:
+    path = store_path
     results: list[str | None] = []
     threads = [
         threading.Thread(
@@ -253,6 +257,11 @@ def test_concurrent_first_starts_make_one_admin(tmp_path) -> None:
 
 
 def test_triggers_follow_the_schema(store: Store) -> None:
+    if store.dialect != "sqlite":
+        names = {r[0] for r in store.read("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+        assert {"audit_posts", "audit_users", "audit_route_plans"} <= names
+        assert not any("positions" in n for n in names)
+        return
     conn = sqlite3.connect(store.path)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"audit_posts_update", "audit_users_insert", "audit_route_plans_delete"} <= names

@@ -18,6 +18,7 @@ from typing import Any
 
 from cli.core import command
 from cli.coverage import add_store_args
+from cli.users import acting_store
 from plan import devices as dv
 from plan import operation as op
 from plan.operation import PlanError
@@ -60,7 +61,7 @@ def _device_json(d: dv.Device) -> dict[str, Any]:
 
 def run_devices(args: argparse.Namespace) -> dict[str, Any]:
     """Register, list or remove devices, or list refused reports."""
-    store = Store(Path(args.db) if args.db else default_path())
+    store = acting_store(args, Store(Path(args.db) if args.db else default_path()))
     operation = _operation(store, args.operation)
     if args.action == "add":
         if not args.unit or not args.device:

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from plan import users
+from plan.store import Store
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+PASSWORD = "sandi-operator-uji"
+
+
 def cli(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    env = {**os.environ, "PETA_USER": "operator", "PETA_PASSWORD": PASSWORD}  # a pimpinan
     return subprocess.run(
         [sys.executable, "-m", "cli", "devices", *args, "--db", str(db)],
-        cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120,
+        cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120, env=env,
     )  # fmt: skip
 
 
 def test_devices_add_list_refused(tmp_path: Path) -> None:
     db = tmp_path / "op.sqlite"
+    users.add_user(Store(db), "operator", "pimpinan", PASSWORD)
     out = cli(db, "add", "--unit", "R2-01", "--device", "863071016800770", "--json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["added"] == {
@@ -43,3 +52,10 @@ def test_devices_add_list_refused(tmp_path: Path) -> None:
     assert json.loads(cli(db, "refused", "--json").stdout) == {"refused": []}
     bad = cli(db, "add", "--unit", "R2-04")
     assert bad.returncode == 2 and "--device" in bad.stderr
+    users.add_user(Store(db), "layar", "briefing", PASSWORD)  # a briefing user is refused
+    env = {**os.environ, "PETA_USER": "layar", "PETA_PASSWORD": PASSWORD}
+    refused = subprocess.run(
+        [sys.executable, "-m", "cli", "devices", "add", "--unit", "R2-05", "--device", "x1",
+         "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "briefing tidak boleh" in refused.stderr

@@ -1,17 +1,9 @@
-"""Risk tiers of TPS and venues (kerawanan): names, labels and weights, one definition."""
+"""Risk tiers of TPS and venues (kerawanan) and their weights; labels are in ``i18n`` (``cov.risk.*``)."""
 
 from __future__ import annotations
 
 #: Risk tiers of TPS and venues, least to most demanding.
 RISK_TIERS: tuple[str, ...] = ("kurang_rawan", "rawan", "sangat_rawan", "khusus")
-
-#: Labels of the risk tiers (Bahasa Indonesia).
-RISK_LABELS: dict[str, str] = {
-    "kurang_rawan": "Kurang rawan",
-    "rawan": "Rawan",
-    "sangat_rawan": "Sangat rawan",
-    "khusus": "Khusus",
-}
 
 #: Weight of a target by risk tier (used by placement).
 RISK_WEIGHTS: dict[str, float] = {

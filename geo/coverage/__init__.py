@@ -49,11 +49,10 @@ from geo.coverage.reach import (
 )
 from geo.coverage.responders import Responder, nearest_responders, path_line
 from geo.coverage.roads import Roads, locate_targets, road_index
-from geo.risk import RISK_LABELS, RISK_TIERS, RISK_WEIGHTS
+from geo.risk import RISK_TIERS, RISK_WEIGHTS
 
 __all__ = [
     "DEFAULT_CUTOFFS_MIN",
-    "RISK_LABELS",
     "RISK_TIERS",
     "RISK_WEIGHTS",
     "ROAD_SHARE_DEFINITION",

@@ -106,6 +106,9 @@ def test_posted_positions_move_the_unit_and_change_coverage(
     moved = metrics(page)
     assert moved != with_unit, (with_unit, moved)
     assert page.evaluate("window.__notReloaded") is True  # the page was never reloaded
+    # beside the unit: its heading (bearing 90 = east) and battery, as the phone reported them
+    status = page.frame_locator(MAP_FRAME).locator(".peta-unit-status")
+    expect(status.first).to_contain_text("→ 77%")
     container.scroll_into_view_if_needed()
     screenshot(page, "live_positions_moved")
     assert problems == []

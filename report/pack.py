@@ -162,6 +162,14 @@ def rows_fitting(height_frac: float, fontsize: float, *, title: bool = True) -> 
     return max(1, int((height_frac * A4_LANDSCAPE[1] - (rh * 1.35 if title else 0)) / rh) - 1)
 
 
+def _street_cell(street: object, road_class: str) -> str:
+    """The road column of a segment: its street name with the class (class alone when unnamed)."""
+    name = str(street or "").strip()
+    if not name or name.startswith("jalan tanpa nama"):
+        return road_class
+    return f"{_short(name)} · {road_class}" if road_class else _short(name)
+
+
 def _fmt_min(seconds: object) -> str:
     try:
         value = float(seconds)  # type: ignore[arg-type]
@@ -584,7 +592,7 @@ class _Pack:
         seg = sheet.get("segments", [])
         seg_rows = [
             [r["no"], f"{r['from_km']:.2f}–{r['to_km']:.2f}", f"{r['length_m']:.0f} m", r.get("eta", ""),
-             self.tr(f"road.class.{r['highway']}") if r.get("highway") in ("secondary", "tertiary", "residential") else r.get("highway", ""),
+             _street_cell(r.get("street"), self.tr(f"road.class.{r['highway']}") if r.get("highway") in ("secondary", "tertiary", "residential") else r.get("highway", "")),
              r.get("kelurahan", ""), r.get("then", ""),
              "; ".join(x for x in (r.get("landmarks", ""), r.get("cctv", "")) if x)]
             for r in seg

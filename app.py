@@ -24,7 +24,7 @@ PAGES = [
     st.Page("views/coverage/page.py", title=t("nav.coverage"), icon=":material/radar:", url_path="cakupan"),
     st.Page("views/escort/page.py", title=t("nav.escort"), icon=":material/route:", url_path="pengawalan"),
     st.Page("views/patrol.py", title=t("nav.patrol"), icon=":material/directions_car:", url_path="patroli"),
-    st.Page("views/briefing.py", title=t("briefing.nav"), icon=":material/co_present:", url_path="briefing"),
+    st.Page("views/briefing/page.py", title=t("briefing.nav"), icon=":material/co_present:", url_path="briefing"),
 ]
 page = st.navigation(PAGES)
 

@@ -1,15 +1,16 @@
-"""Mode Briefing: the operation on a projector, slide by slide, and the printed pack (PDF)."""
+"""Mode Briefing: the operation on a projector, slide by slide, and the printed pack (PDF).
+
+The page lays out the slide and its map; the cached briefing, the pack and the slide list live
+in ``views.briefing.deck``.
+"""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime
-from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.area import Area
 from i18n import t
 from layers import briefing as lb
 from layers import coverage as lc
@@ -17,62 +18,20 @@ from layers.control import TextLayerControl
 from layers.legend import legend, north_arrow, title_block
 from plaintext import escape_markdown
 from plan.operation import ensure_default_operation, get_operation, posts_frame
-from plan.store import Store
-from report.briefing import Briefing, build_briefing
-from report.schedule import load_schedule, state_at
+from report.schedule import state_at
 from style import OKABE_ITO
 from views import state
-
-THEME = "projector"
-PROJECTOR_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"], header {display: none !important;}
-[data-testid="stMainBlockContainer"], .block-container {
-  padding: 0.35rem 0.8rem 0 0.8rem !important; max-width: 100% !important;}
-[data-testid="stAppViewContainer"] > section {padding-top: 0 !important;}
-</style>"""
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _briefing(
-    area_key: str, db: str, op_id: int, revision: int, _area: Area, _store: Store
-) -> Briefing:
-    del area_key, db, revision  # cache key only
-    return build_briefing(_area, load_schedule(_store, op_id), networks=state.get_network)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _pack_bytes(
-    area_key: str, db: str, op_id: int, revision: int, lang: str, _b: Briefing
-) -> bytes:
-    del area_key, db, op_id, revision
-    from report.pack import write_pack
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "paket-briefing.pdf"
-        write_pack(_b, out, lang=lang, png=False)
-        return out.read_bytes()
-
-
-def _slides(b: Briefing) -> list[tuple[str, object]]:
-    slides: list[tuple[str, object]] = [("overview", None)]
-    slides += [("venue", v) for v in b.data.venues]
-    slides += [("escort", e) for e in b.escorts]
-    slides += [("patrol", None), ("gaps", None)]
-    return slides
-
-
-def _slide_title(kind: str, item: object) -> str:
-    if kind == "venue":
-        return t("briefing.slide.venue", name=item.name)  # type: ignore[attr-defined]
-    if kind == "escort":
-        return t("briefing.slide.escort", name=item.name)  # type: ignore[attr-defined]
-    return t(f"briefing.slide.{kind}")
-
-
-def _step(delta: int, total: int) -> None:
-    st.session_state["brief_slide"] = (st.session_state.get("brief_slide", 0) + delta) % total
-
+from views.briefing.deck import (
+    PROJECTOR_CSS,
+    THEME,
+    briefing,
+    pack_bytes,
+    slide_title,
+    step,
+)
+from views.briefing.deck import (
+    slides as slide_list,
+)
 
 # ------------------------------------------------------------------------------------ page
 
@@ -86,8 +45,8 @@ with state.guarded():
     if op_id is None:
         op_id = ensure_default_operation(store, area.places).id
     op = get_operation(store, int(op_id))
-    b = _briefing(area.key, str(store.path), op.id, op.revision, area, store)
-    slides = _slides(b)
+    b = briefing(area.key, str(store.path), op.id, op.revision, area, store)
+    slides = slide_list(b)
     total = len(slides)
     idx = st.session_state.get("brief_slide", 0) % total
     kind, item = slides[idx]
@@ -101,12 +60,12 @@ with state.guarded():
         [1.1, 1.1, 2.2, 3.2, 1.8, 1.6], vertical_alignment="bottom"
     )
     c_prev.button(t("briefing.prev"), icon=":material/arrow_back:", shortcut="Left",
-                  on_click=_step, args=(-1, total), width="stretch")  # fmt: skip
+                  on_click=step, args=(-1, total), width="stretch")  # fmt: skip
     c_next.button(t("briefing.next"), icon=":material/arrow_forward:", shortcut="Right",
-                  on_click=_step, args=(1, total), width="stretch", type="primary")  # fmt: skip
+                  on_click=step, args=(1, total), width="stretch", type="primary")  # fmt: skip
     c_info.markdown(
         f"**{t('briefing.slide', n=idx + 1, total=total)}** · "
-        f"{escape_markdown(_slide_title(kind, item))}"
+        f"{escape_markdown(slide_title(kind, item))}"
     )
     phases = b.schedule.phases()
     moment: datetime | None = None
@@ -119,7 +78,7 @@ with state.guarded():
         c_time.caption(t("briefing.time.none"))
     if c_pdf.button(t("briefing.pdf.build"), icon=":material/picture_as_pdf:", width="stretch"):
         with st.spinner(t("briefing.pdf.building")):
-            st.session_state["brief_pdf"] = _pack_bytes(
+            st.session_state["brief_pdf"] = pack_bytes(
                 area.key, str(store.path), op.id, op.revision, st.session_state.get("lang", "id"), b
             )
     if st.session_state.get("brief_pdf"):
@@ -318,7 +277,7 @@ with state.guarded():
         t("briefing.phase", t=moment.strftime("%d-%m-%Y %H:%M")) if moment is not None else dates
     )
     title_block(
-        [op.name, f"{_slide_title(kind, item)} · {phase}"], marking="TERBATAS", theme=THEME
+        [op.name, f"{slide_title(kind, item)} · {phase}"], marking="TERBATAS", theme=THEME
     ).add_to(m)
     legend(t("brief.legend"), entries, theme=THEME).add_to(m)
     north_arrow(theme=THEME).add_to(m)

@@ -1,0 +1,1 @@
+"""Mode Briefing (``page.py``) and its parts."""

@@ -13,10 +13,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "escort.origin": ("Asal", "Origin"),
     "escort.destination": ("Tujuan", "Destination"),
     "escort.pick_map": ("📍 Titik di peta / koordinat", "📍 Map point / coordinates"),
-    "escort.coords": ("Koordinat (bujur,lintang)", "Coordinates (lon,lat)"),
+    "escort.coords": (
+        "Koordinat (lintang, bujur atau bujur, lintang)",
+        "Coordinates (lat, lon or lon, lat)",
+    ),
     "escort.coords.help": (
-        "Mis. 105.3076,-5.1129. Terisi otomatis saat peta diklik.",
-        "E.g. 105.3076,-5.1129. Filled in when the map is clicked.",
+        "Mis. -5.1129, 105.3076 atau 105.3076,-5.1129: urutannya dikenali. Terisi otomatis saat "
+        "peta diklik.",
+        "E.g. -5.1129, 105.3076 or 105.3076,-5.1129: the order is recognised. Filled in when the "
+        "map is clicked.",
+    ),
+    "escort.same_place": (
+        "Asal dan tujuan sama ({name}): tidak ada rute. Pilih tujuan lain atau tambahkan titik "
+        "singgah.",
+        "Origin and destination are the same ({name}): there is no route. Choose another "
+        "destination or add a stop.",
     ),
     "escort.coords.missing": (
         "{what}: isi koordinat atau klik peta.",

@@ -161,12 +161,16 @@ def _tps(codes: list[str]) -> pd.DataFrame:
 def test_tps_import_is_all_or_nothing(store: Store, default: op.Operation) -> None:
     assert op.add_tps(store, default.id, _tps(["001", "002"])) == 2
     before = _dump(store)
-    with pytest.raises(op.PlanError):  # "002" is saved already: none of the batch is saved
-        op.add_tps(store, default.id, _tps(["003", "002", "004"]))
+    with pytest.raises(op.PlanError):  # "003" twice in the batch: none of the batch is saved
+        op.add_tps(store, default.id, _tps(["003", "002", "003"]))
     with pytest.raises(op.PlanError):  # a bad tier in the batch
-        op.add_tps(store, default.id, _tps(["005"]).assign(risk="bahaya"))
+        op.add_tps(store, default.id, _tps(["005", "002"]).assign(risk="bahaya"))
     assert _dump(store) == before
     assert op.tps_codes(store, default.id) == {"001", "002"}
+    # a saved code is a correction of that TPS (upsert), the others are added
+    saved = op.save_tps(store, default.id, _tps(["003", "002"]))
+    assert (saved.added, saved.updated) == (1, 1)
+    assert op.tps_codes(store, default.id) == {"001", "002", "003"}
 
 
 def test_positions_latest_stale_and_simulated(store: Store, default: op.Operation) -> None:

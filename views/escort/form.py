@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from geo import coords
 from i18n import t
 from plan.operation import ensure_default_operation
 from views import state
@@ -45,7 +46,20 @@ def endpoint(role: str, options: list[str], labels: dict[str, str]) -> str | Non
     if not text.strip():
         st.warning(t("escort.coords.missing", what=t(f"escort.{role}")))
         return None
-    return text.strip()
+    return typed_coords(text)
+
+
+def typed_coords(text: str) -> str | None:
+    """Typed coordinates in either order (``geo.coords``) as ``"lon,lat"`` for ``plan_route``;
+    says under the box which order was understood, or what is wrong."""
+    try:
+        point = coords.parse_point(text, bounds=tuple(state.get_area().kota.total_bounds))
+    except coords.CoordinateError as exc:
+        st.error(str(exc))
+        return None
+    order = t("cov.point.lat_lon" if point.order == coords.LAT_LON else "cov.point.lon_lat")
+    st.caption(t("cov.point.read", order=order, lat=point.lat, lon=point.lon))
+    return f"{point.lon:.7f},{point.lat:.7f}"
 
 
 

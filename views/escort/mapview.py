@@ -41,7 +41,8 @@ def draw_map(plan, sheets, closures, snapped, choice: int) -> None:
         t("escort.layer.routes"),
         [
             ("line", formats.ROUTE_COLORS[0], t("escort.layer.main")),
-            ("dash", formats.ROUTE_COLORS[1], t("escort.layer.alt", n="")),
+            # each alternative in its own colour, as drawn (the legend is part of the fixed base)
+            *(("dash", formats.ROUTE_COLORS[i], t("escort.layer.alt", n=i)) for i in range(1, 4)),
             ("line", CLOSURE_COLOR, t("escort.layer.closures")),
             ("dot", "#ffd92f", t("escort.layer.control")),
             ("dot", CHOKE_COLORS["bridge"], t("escort.choke.bridge")),

@@ -24,7 +24,7 @@ from views import state
 from views.escort import closures as closures_ui
 from views.escort import saved as saved_ui
 from views.escort import sheet as sheet_ui
-from views.escort.form import PICK, P, apply_pending, endpoint, operation_id
+from views.escort.form import PICK, P, apply_pending, endpoint, operation_id, typed_coords
 from views.escort.mapview import draw_map
 
 # ------------------------------------------------------------------------------------ page
@@ -102,9 +102,14 @@ with state.guarded():
     net = state.get_network(profile)
     plan: RoutePlan | None = None
     sheets: list[RouteSheet] = []
-    waypoints = [origin, *via_ids, *(ln.strip() for ln in via_text.splitlines() if ln.strip()),
-                 destination]  # fmt: skip
-    if origin and destination:
+    # a line of the via box is a place name or coordinates (in either order)
+    typed_vias = [
+        typed_coords(ln) if ln.strip()[:1] in "+-−(0123456789" else ln.strip()
+        for ln in via_text.splitlines()
+        if ln.strip()
+    ]
+    waypoints = [origin, *via_ids, *(v for v in typed_vias if v), destination]
+    if origin and destination and all(typed_vias):
         try:
             plan = plan_route(
                 area, net, waypoints, closures=closures, depart=depart, alternatives=n_alts
@@ -112,6 +117,9 @@ with state.guarded():
             sheets = plan_sheets(area, net, plan)
         except GeoError as exc:
             st.error(str(exc))
+        if plan is not None and plan.main.length_m <= 0:  # the same place twice: no route
+            st.error(t("escort.same_place", name=plan.waypoints[0].label))
+            plan, sheets = None, []
     if plan is not None:
         # frame a new plan once; afterwards the planner's own pan and zoom stay
         signature = (tuple(waypoints), plan.main.travel_time_s)

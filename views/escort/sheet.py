@@ -161,7 +161,12 @@ def save_section(store, op_id: int, plan, clock, depart, n_alts: int) -> None:
     st.subheader(t("escort.save"))
     s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
     default_name = f"{plan.waypoints[0].label} → {plan.waypoints[-1].label} {clock:%H:%M}"
-    plan_name = s1.text_input(t("escort.save.name"), value=default_name, key=f"{P}plan_name")
+    # the name follows origin, destination and time until the planner types their own
+    key, last = f"{P}plan_name", st.session_state.get(f"{P}plan_name_default")
+    if key not in st.session_state or st.session_state[key] == last:
+        st.session_state[key] = default_name
+    st.session_state[f"{P}plan_name_default"] = default_name
+    plan_name = s1.text_input(t("escort.save.name"), key=key)
     if s2.button(t("escort.save.button"), key=f"{P}save", type="primary"):
         saved.save_route_plan(
             store,

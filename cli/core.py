@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from geo import datasets
 from geo._errors import GeoError
@@ -99,9 +100,17 @@ def _coordinates_are_values(parser: argparse.ArgumentParser) -> None:
     parser._negative_number_matcher = _NEGATIVE_VALUE
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one ``galat:`` line with exit status 2, as all errors."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line and exit 2 (argparse prints its usage over several lines)."""
+        self.exit(2, f"galat: {self.prog}: argumen tidak sah: {message} (lihat --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser with every registered command."""
-    parser = argparse.ArgumentParser(prog="python -m cli", description=_DESCRIPTION)
+    parser = _Parser(prog="python -m cli", description=_DESCRIPTION)
     _coordinates_are_values(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (_, add_args, help_text) in _COMMANDS.items():
@@ -118,6 +127,10 @@ def _print_human(result: dict[str, Any]) -> None:
         sys.stdout.write(f"{key}: {text}\n")
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
@@ -125,7 +138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = handler(args)
     except GeoError as exc:
-        sys.stderr.write(f"galat: {exc}\n")
+        sys.stderr.write(f"galat: {_one_line(exc)}\n")
+        return 2
+    except sqlite3.Error as exc:  # --db on something that is not a store
+        sys.stderr.write(f"galat: berkas operasi tidak dapat dibuka sebagai basis data: {exc}\n")
+        return 2
+    except OSError as exc:  # an output path on a folder, a full disk, no permission
+        where = f" ({exc.filename})" if exc.filename else ""
+        sys.stderr.write(f"galat: berkas tidak dapat ditulis/dibaca{where}: {exc.strerror or exc}\n")
         return 2
     if args.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")

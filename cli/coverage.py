@@ -79,11 +79,15 @@ def _source_json(s: cv.Source) -> dict[str, Any]:
     }
 
 
+#: Longest cutoff asked for (a day; reach beyond it means nothing for a response time).
+MAX_MINUTES = 24 * 60
+
+
 def run_coverage(args: argparse.Namespace) -> dict[str, Any]:
     """Coverage figures of an operation per cutoff."""
     minutes = [float(m) for m in args.minutes]
-    if not minutes or any(m <= 0 for m in minutes):
-        msg = "--minutes: isi satu atau lebih batas waktu (menit) > 0."
+    if not minutes or any(not (0 < m <= MAX_MINUTES) for m in minutes):  # NaN fails too
+        msg = f"--minutes: isi satu atau lebih batas waktu (menit) > 0 dan <= {MAX_MINUTES}."
         raise GeoError(msg)
     minutes = sorted(set(minutes))
     area = area_from_arg(args.area)

@@ -379,6 +379,9 @@ def read_closures(source: bytes | str | Path) -> list[Closure]:
 def write_text(path: str | Path, content: str | bytes) -> Path:
     """Write an export atomically (a temporary file renamed), creating the folder."""
     out = Path(path)
+    if out.is_dir():
+        msg = f"{out} adalah folder; beri nama berkas keluaran (mis. {out / 'rute.gpx'})."
+        raise InputFileError(msg)
     out.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     with tempfile.NamedTemporaryFile(dir=out.parent, delete=False, suffix=".tmp") as tmp:

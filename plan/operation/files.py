@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,70 @@ def operation_to_dict(data: OperationData) -> dict[str, Any]:
     }
 
 
+#: Largest operation file read (a whole province's TPS fit in a few MB).
+MAX_OPERATION_BYTES = 20_000_000
+
+#: Most items of one kind (posts, venues, TPS, ...) in an operation file.
+MAX_ITEMS = 100_000
+
+#: Integers in an operation file stay within this (SQLite stores 64-bit integers).
+MAX_INT = 10**9
+
+
+def _value(kind: str, value: Any) -> Any:
+    """``value`` as the field type ``kind`` (an annotation string); ValueError if it is not one."""
+    optional = kind.endswith("| None")
+    base = kind.removesuffix("| None").strip()
+    if value is None:
+        if optional:
+            return None
+        raise ValueError("kosong")
+    if base == "str":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        raise ValueError(f"bukan teks ({type(value).__name__})")
+    if base == "bool":
+        if isinstance(value, bool) or value in (0, 1):
+            return bool(value)
+        raise ValueError("bukan ya/tidak")
+    if base in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError(f"bukan angka ({type(value).__name__})")
+        number = float(value)  # a numeric string is accepted; "abc" raises ValueError
+        if not math.isfinite(number) or abs(number) > MAX_INT:
+            raise ValueError(f"angka di luar rentang ({str(value)[:20]})")
+        if base == "int":
+            if number != int(number):
+                raise ValueError(f"bukan bilangan bulat ({str(value)[:20]})")
+            return int(number)
+        return number
+    if base.startswith("dict"):
+        if isinstance(value, dict):
+            return value
+        raise ValueError("bukan objek")
+    return value
+
+
+def _typed(cls: type, item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise ValueError("bukan objek JSON")
+    out = {}
+    for f in fields(cls):
+        if f.name in item:
+            try:
+                out[f.name] = _value(str(f.type), item[f.name])
+            except ValueError as exc:
+                raise ValueError(f"{f.name}: {exc}") from None
+    return out
+
+
 def operation_from_file(path: str | Path) -> OperationData:
     """Read an operation exported by ``operation_to_dict`` (JSON), without saving it.
+
+    Every value is checked against its field's type (text, whole number, finite number within
+    range), so a malformed file is refused with a reason and never reaches the computations.
 
     Raises
     ------
@@ -46,45 +109,63 @@ def operation_from_file(path: str | Path) -> OperationData:
     """
     path = Path(path)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_OPERATION_BYTES:
+            msg = f"Berkas operasi {path.name} terlalu besar (batas {MAX_OPERATION_BYTES // 10**6} MB)."
+            raise PlanError(msg)
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         msg = f"Berkas operasi {path.name} tidak dapat dibaca: {exc}"
         raise PlanError(msg) from exc
-    if not isinstance(raw, dict) or "posts" not in raw:
+    except RecursionError:
+        msg = f"Berkas operasi {path.name} tidak dapat dibaca: susunan JSON terlalu dalam."
+        raise PlanError(msg) from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("posts"), list):
         msg = f"Berkas operasi {path.name} tidak berisi daftar 'posts'."
         raise PlanError(msg)
     op = raw.get("operation") or {}
+    if not isinstance(op, dict):
+        msg = f"Berkas operasi {path.name}: 'operation' bukan objek."
+        raise PlanError(msg)
 
-    def build(cls: type, items: list[dict[str, Any]], what: str) -> tuple[Any, ...]:
-        names = {f.name for f in fields(cls)}
+    def build(cls: type, items: Any, what: str) -> tuple[Any, ...]:
+        if items is None:
+            return ()
+        if not isinstance(items, list) or len(items) > MAX_ITEMS:
+            msg = f"Berkas operasi {path.name}: daftar {what} bukan daftar (maks. {MAX_ITEMS})."
+            raise PlanError(msg)
         out = []
-        for i, item in enumerate(items or [], start=1):
+        for i, item in enumerate(items, start=1):
             try:
-                values = {k: v for k, v in item.items() if k in names}
+                values = _typed(cls, item)
                 values.setdefault("id", i)
                 out.append(cls(**values))
-            except (TypeError, AttributeError) as exc:
+            except (TypeError, ValueError) as exc:
                 msg = f"Berkas operasi {path.name}: {what} ke-{i} tidak sah ({exc})."
-                raise PlanError(msg) from exc
+                raise PlanError(msg) from None
         return tuple(out)
 
-    posts = build(Post, raw.get("posts", []), "pos")
+    posts = build(Post, raw.get("posts"), "pos")
     for p in posts:
         _check_post_fields(p.name, p.kind, p.personnel, p.profile, p.readiness_min)
         _check_point(p.lon, p.lat)
+    try:
+        head = _typed(Operation, {"id": 0, "name": path.stem, **op})
+    except ValueError as exc:
+        msg = f"Berkas operasi {path.name}: operasi tidak sah ({exc})."
+        raise PlanError(msg) from None
     return OperationData(
         operation=Operation(
-            id=int(op.get("id", 0)),
-            name=str(op.get("name", path.stem)),
-            starts=op.get("starts"),
-            ends=op.get("ends"),
-            strength=int(op.get("strength", POLRES_METRO_STRENGTH)),
-            bko=int(op.get("bko", 0)),
-            settings={**DEFAULT_SETTINGS, **(op.get("settings") or {})},
+            id=head["id"],
+            name=head["name"],
+            starts=head.get("starts"),
+            ends=head.get("ends"),
+            strength=head.get("strength", POLRES_METRO_STRENGTH),
+            bko=head.get("bko", 0),
+            settings={**DEFAULT_SETTINGS, **head.get("settings", {})},
         ),
         posts=posts,
-        venues=build(Venue, raw.get("venues", []), "lokasi"),
-        events=build(Event, raw.get("events", []), "kegiatan"),
-        tps=build(Tps, raw.get("tps", []), "TPS"),
-        units=build(Unit, raw.get("units", []), "unit"),
+        venues=build(Venue, raw.get("venues"), "lokasi"),
+        events=build(Event, raw.get("events"), "kegiatan"),
+        tps=build(Tps, raw.get("tps"), "TPS"),
+        units=build(Unit, raw.get("units"), "unit"),
     )

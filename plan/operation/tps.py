@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.risk import RISK_TIERS
-from plan.operation._checks import _bump, _check
+from plan.operation._checks import _bump, _check, _check_point
 from plan.operation.model import PlanError
 from plan.store import Store
 
@@ -24,6 +24,23 @@ class TpsSaved:
     def saved(self) -> int:
         """Rows written."""
         return self.added + self.updated
+
+
+#: Most voters one TPS may have (the 2024 rules allow 300; room for special TPS).
+MAX_VOTERS = 10_000
+
+
+def _voters(value: object, code: object) -> int:
+    """A voter count that SQLite can store and a TPS can have (1e19 or NaN are refused)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = float("nan")
+    _check(
+        number == number and 0 <= number <= MAX_VOTERS and number == int(number),
+        f"TPS {str(code)[:40]}: jumlah pemilih tidak sah ({str(value)[:40]}; 0 sampai {MAX_VOTERS}).",
+    )
+    return int(number)
 
 
 def save_tps(store: Store, operation_id: int, frame: pd.DataFrame) -> TpsSaved:
@@ -55,7 +72,7 @@ def save_tps(store: Store, operation_id: int, frame: pd.DataFrame) -> TpsSaved:
             str(r.name),
             str(r.kelurahan),
             str(r.risk),
-            int(r.voters),
+            _voters(r.voters, r.code),
             float(r.lon),
             float(r.lat),
         )
@@ -63,6 +80,7 @@ def save_tps(store: Store, operation_id: int, frame: pd.DataFrame) -> TpsSaved:
     ]
     for row in rows:
         _check(row[4] in RISK_TIERS, f"TPS {row[1]}: tingkat kerawanan tidak dikenal.")
+        _check_point(row[6], row[7])
         _check(bool(row[1].strip()), "Kode TPS wajib diisi.")
     codes = [row[1] for row in rows]
     twice = sorted({c for c in codes if codes.count(c) > 1})

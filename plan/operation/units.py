@@ -103,11 +103,15 @@ def iso_utc(value: datetime | str | None = None) -> str:
     """A time as the store writes it: UTC, ISO 8601, seconds (``now`` when None)."""
     if value is None:
         return now_iso()
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).replace(microsecond=0).isoformat()
+    try:  # year 1 or 9999 in another zone falls off the calendar when moved to UTC
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).replace(microsecond=0).isoformat()
+    except (ValueError, TypeError, OverflowError, AttributeError):
+        msg = f"Waktu tidak sah atau di luar rentang: {str(value)[:40]!r}."
+        raise PlanError(msg) from None
 
 
 def record_positions(

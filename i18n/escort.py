@@ -176,6 +176,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "escort.saved.load": ("Muat", "Load"),
     "escort.saved.delete": ("Hapus", "Delete"),
     "escort.saved.deleted": ("Rencana '{name}' dihapus.", "Plan '{name}' deleted."),
+    "escort.kind.escort": ("Pengawalan", "Escort"),
+    "escort.kind.patrol": ("Patroli", "Patrol"),
     "escort.saved.summary": (
         "{kind} · {profile} · {km:.2f} km · {min:.1f} menit · disimpan {updated}",
         "{kind} · {profile} · {km:.2f} km · {min:.1f} min · saved {updated}",

@@ -18,6 +18,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "patrol.stops.kinds": ("Jenis titik", "Kinds of stops"),
     "patrol.stops.none": ("Pilih sedikitnya satu titik singgah.", "Choose at least one stop."),
     "patrol.tps": ("TPS {code} {name}", "TPS {code} {name}"),
+    "patrol.kind.tps": ("TPS (berposisi)", "Polling stations (located)"),
+    "patrol.tps.none": (
+        "Belum ada TPS berposisi untuk dipilih ({n} TPS Pemilu 2024 terhitung): unggah posisi TPS "
+        "di Peta Cakupan, tab TPS.",
+        "No located polling station to choose yet ({n} counted for Pemilu 2024): upload TPS "
+        "positions on the Coverage map, TPS tab.",
+    ),
+    "patrol.stops.search": ("Cari titik singgah", "Search stops"),
+    "patrol.stops.placeholder": ("Pilih titik singgah", "Choose stops"),
+    "patrol.stop.left_out": (
+        "Tidak dimasukkan ke rute: {note}",
+        "Left out of the loop: {note}",
+    ),
     "patrol.dwell": ("Waktu di tiap titik (menit)", "Time at each stop (min)"),
     "patrol.profile": ("Profil", "Profile"),
     "patrol.depart": ("Jam berangkat", "Departure time"),

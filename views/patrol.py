@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import formats
-from geo._errors import GeoError
+from geo import formats, staffing
+from geo._errors import GeoError, OffNetworkError
 from geo.patrol import PatrolRoute, kelurahan_names, patrol_loop, sector_patrol
 from geo.profiles import PROFILES
 from geo.routing import Waypoint, resolve_waypoint
-from i18n import t
+from i18n import fmt, t
 from layers.control import TextLayerControl
 from layers.routes import patrol_group
 from plan import routes as saved
@@ -22,7 +22,8 @@ from plan.operation import ensure_default_operation, load_operation
 from views import state
 
 P = "pat_"
-STOP_KINDS = ("venue", "cctv", "election_office", "landmark", "school", "worship", "government")
+STOP_KINDS = ("tps", "venue", "cctv", "election_office", "landmark", "school", "worship",
+              "government")  # fmt: skip
 
 st.header(t("patrol.title"))
 st.caption(t("patrol.intro"))
@@ -54,7 +55,7 @@ with state.guarded():
     )
     c1, c2, c3 = st.columns(3)
     profile = c1.selectbox(
-        t("patrol.profile"), list(PROFILES), format_func=lambda p: PROFILES[p].label,
+        t("patrol.profile"), list(PROFILES), format_func=fmt.profile_label,
         key=f"{P}profile",
     )  # fmt: skip
     clock = c2.time_input(t("patrol.depart"), key=f"{P}time")
@@ -70,37 +71,56 @@ with state.guarded():
         kinds = st.multiselect(
             t("patrol.stops.kinds"),
             list(STOP_KINDS),
-            default=["venue", "cctv"],
-            format_func=lambda c: t(f"cat.{c}"),
+            default=["tps", "venue", "cctv"],
+            format_func=lambda c: t("patrol.kind.tps") if c == "tps" else t(f"cat.{c}"),
             key=f"{P}kinds",
         )
         candidates = places[places["category"].isin(kinds)]
-        stop_options = {f"place:{r.place_id}": r.name for r in candidates.itertuples()}
-        stop_options |= {
-            f"tps:{tp.code}": t("patrol.tps", code=tp.code, name=tp.name) for tp in data.tps
-        }
+        stop_options = {}
+        if "tps" in kinds:
+            stop_options |= {
+                f"tps:{tp.code}": t("patrol.tps", code=tp.code, name=tp.name) for tp in data.tps
+            }
+            if not data.tps:
+                counted = int(staffing.area_tps_counts(area)["tps_total"].sum())
+                st.caption(t("patrol.tps.none", n=counted))
+        stop_options |= {f"place:{r.place_id}": r.name for r in candidates.itertuples()}
+        # a search narrows the list, so "select all matches" adds only what matches
+        query = st.text_input(t("patrol.stops.search"), key=f"{P}search").strip().casefold()
+        picked = list(st.session_state.get(f"{P}stops", []))
+        shown = [k for k, v in stop_options.items() if not query or query in v.casefold()]
+        shown += [k for k in picked if k not in shown and k in stop_options]
         chosen = st.multiselect(
-            t("patrol.stops"), list(stop_options), format_func=stop_options.get, key=f"{P}stops"
-        )
+            t("patrol.stops"), shown, format_func=stop_options.get, key=f"{P}stops",
+            placeholder=t("patrol.stops.placeholder"),
+        )  # fmt: skip
         if not chosen:
             st.info(t("patrol.stops.none"))
         else:
             tps = {f"tps:{tp.code}": tp for tp in data.tps}
             stops: list[str | Waypoint] = []
+            left_out: list[str] = []
             for key in chosen:
-                if key in tps:
-                    tp = tps[key]
-                    point = resolve_waypoint(area, (tp.lon, tp.lat))
-                    stops.append(replace(point, label=stop_options[key]))
-                else:
-                    stops.append(key.split(":", 1)[1])
+                spec = (tps[key].lon, tps[key].lat) if key in tps else key.split(":", 1)[1]
+                try:  # a stop too far from every road is left out, not the whole loop
+                    point = resolve_waypoint(area, spec)
+                except OffNetworkError as exc:
+                    left_out.append(f"{stop_options[key]}: {exc}")
+                    continue
+                stops.append(replace(point, label=stop_options[key]))
+            for note in left_out:
+                st.warning(t("patrol.stop.left_out", note=note))
             name, spec = posts[post_key]
             post = resolve_waypoint(area, spec)
             post = replace(post, label=name)
-            try:
-                patrol = patrol_loop(area, net, post, stops, dwell_s=dwell * 60.0, depart=depart)
-            except GeoError as exc:
-                st.error(str(exc))
+            if not stops:
+                st.info(t("patrol.stops.none"))
+            else:
+                try:
+                    patrol = patrol_loop(area, net, post, stops, dwell_s=dwell * 60.0,
+                                         depart=depart)  # fmt: skip
+                except GeoError as exc:
+                    st.error(str(exc))
     else:
         kel = st.selectbox(t("patrol.kelurahan"), kelurahan_names(area), key=f"{P}kelurahan")
         start_options = {"auto": t("patrol.start.auto")} | {k: v[0] for k, v in posts.items()}
@@ -211,9 +231,9 @@ with state.guarded():
         a, b = st.columns([5, 1], vertical_alignment="center")
         result = item.result.get("main", {})
         a.write(
-            f"**{item.name}** · {PROFILES[item.profile].label if item.profile in PROFILES else ''}"
-            f" · {result.get('length_m', 0) / 1000:.1f} km · "
-            f"{result.get('duration_s', result.get('travel_time_s', 0)) / 60:.0f} min"
+            f"**{item.name}** · {fmt.profile_label(item.profile)} · "
+            f"{t('patrol.km', v=result.get('length_m', 0) / 1000)} · "
+            f"{t('patrol.minutes', v=result.get('duration_s', result.get('travel_time_s', 0)) / 60)}"
         )
         if b.button(t("patrol.saved.delete"), key=f"{P}del_{item.id}"):
             saved.delete_route_plan(store, int(op_id), item.name)

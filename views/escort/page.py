@@ -19,7 +19,7 @@ from geo.profiles import PROFILES
 from geo.route_sheet import RouteSheet, plan_sheets
 from geo.routing import RoutePlan, plan_route
 from geo.snapline import SnappedLine, snap_line
-from i18n import t
+from i18n import fmt, t
 from views import state
 from views.escort import closures as closures_ui
 from views.escort import saved as saved_ui
@@ -64,7 +64,7 @@ with state.guarded():
     profile = d3.selectbox(
         t("escort.profile"),
         list(PROFILES),
-        format_func=lambda p: PROFILES[p].label,
+        format_func=fmt.profile_label,
         key=f"{P}profile",
     )
     n_alts = d4.slider(t("escort.alternatives"), 0, 3, key=f"{P}alts")

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from geo import formats
-from i18n import t
+from i18n import fmt, t
 from plan import routes as saved
 from views.escort.form import PICK, P, pend
 
@@ -51,7 +51,8 @@ def saved_section(store, op_id: int, labels: dict[str, str]) -> None:
         chosen_plan = by_name[pick]
         main_result = chosen_plan.result.get("main", {})
         st.caption(
-            t("escort.saved.summary", kind=chosen_plan.kind, profile=chosen_plan.profile,
+            t("escort.saved.summary", kind=t(f"escort.kind.{chosen_plan.kind}"),
+              profile=fmt.profile_label(chosen_plan.profile),
               km=main_result.get("length_m", 0) / 1000,
               min=main_result.get("travel_time_s", 0) / 60, updated=chosen_plan.updated)
         )  # fmt: skip

@@ -237,6 +237,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.map.origin": ("Asal", "Origin"),
     "brief.map.destination": ("Tujuan", "Destination"),
     "brief.map.north": ("U", "N"),
+    "brief.map.post_personnel": ("Pos (personel)", "Post (personnel)"),
     "brief.total": ("Jumlah", "Total"),
     "brief.col.in_min": (" (mnt)", " (min)"),
     "brief.tps.title": ("Personel TPS per Polsek (Pemilu 2024)", "TPS personnel per Polsek (Pemilu 2024)"),

@@ -87,4 +87,5 @@ STRINGS: dict[str, tuple[str, str]] = {
     "profile.convoy": ("Konvoi pengawalan", "Escort convoy"),
     "unit.min": ("{v} mnt", "{v} min"),
     "personnel.unset": ("belum diisi", "not set"),
+    "common.choose": ("Pilih", "Choose"),
 }

@@ -72,3 +72,12 @@ def _script(at: AppTest) -> str:
 
     walk(at.main)
     return "\n".join(found)
+
+
+def test_words_in_the_session_language(page: AppTest) -> None:
+    table = next(d.value for d in page.dataframe if t("escort.sc.roads") in list(d.value.columns))
+    roads = " ".join(table[t("escort.sc.roads")])
+    assert "Jalan lain" in roads
+    for raw in ("residential", "secondary", "tertiary"):
+        assert raw not in roads
+    assert page.multiselect(key="esc_vias").placeholder == t("common.choose") == "Pilih"

@@ -74,6 +74,7 @@ with state.guarded():
             default=["tps", "venue", "cctv"],
             format_func=lambda c: t("patrol.kind.tps") if c == "tps" else t(f"cat.{c}"),
             key=f"{P}kinds",
+            placeholder=t("common.choose"),
         )
         candidates = places[places["category"].isin(kinds)]
         stop_options = {}

@@ -119,11 +119,12 @@ with state.guarded():
             )
     if not posts.empty:
         lb.points_group(
-            [(p.lon, p.lat, f"{p.name} ({p.personnel})") for p in posts.itertuples()],
+            [(p.lon, p.lat, f"{p.name} ({p.personnel or t('personnel.unset')})")
+             for p in posts.itertuples()],
             name=t("brief.pers.col.post"), colour=lc.POST_COLOUR, radius=9, labels=True,
             label_colour=lc.POST_COLOUR, theme=THEME,
         ).add_to(m)  # fmt: skip
-        entries.append(("dot", lc.POST_COLOUR, t("brief.pers.col.post") + " (personel)"))
+        entries.append(("dot", lc.POST_COLOUR, t("brief.map.post_personnel")))
 
     active_ids = {v.id for v in now.venues} if now is not None else None
     venue_pts = [

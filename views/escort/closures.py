@@ -73,6 +73,7 @@ def closures_section(store, op_id: int, drawings: list[dict[str, Any]], draw_mod
                 default=list(by_id),
                 format_func=lambda i: by_id[i].name,
                 key=f"{P}saved_closures",
+                placeholder=t("common.choose"),
             )
             closures += [by_id[i] for i in chosen]
             if chosen and st.button(t("escort.closures.delete"), key=f"{P}delete_closures"):

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-import shapely
 import streamlit as st
-from shapely.geometry import LineString
 
 from geo import formats
 from geo._errors import GeoError
-from geo.display import view_for_bounds
+from geo.display import view_for_geometries
 from geo.profiles import PROFILES
 from geo.route_sheet import RouteSheet, plan_sheets
 from geo.routing import RoutePlan, plan_route
@@ -50,7 +48,8 @@ with state.guarded():
         destination = endpoint("destination", options, labels)
     with c3:
         via_ids = st.multiselect(
-            t("escort.vias"), list(labels), format_func=labels.get, key=f"{P}vias"
+            t("escort.vias"), list(labels), format_func=labels.get, key=f"{P}vias",
+            placeholder=t("common.choose"),
         )
         via_text = st.text_area(
             t("escort.via_coords"), key=f"{P}via_xy", height=68, help=t("escort.coords.help")
@@ -126,8 +125,9 @@ with state.guarded():
         if st.session_state.get(f"{P}framed") != signature:
             st.session_state[f"{P}framed"] = signature
             routes = [plan.main, *plan.alternatives]
-            bounds = shapely.MultiLineString([r.geometry for r in routes]).bounds
-            st.session_state[f"{P}view"] = view_for_bounds(bounds, height_px=620)
+            st.session_state[f"{P}view"] = view_for_geometries(
+                [r.geometry for r in routes], height_px=620
+            )
 
     # hand-drawn or imported path
     snapped: SnappedLine | None = None
@@ -142,7 +142,7 @@ with state.guarded():
             snapped = snap_line(area, net, imported.line)
         elif draw_mode == "hand" and lines:
             coords = lines[-1]["geometry"]["coordinates"]
-            snapped = snap_line(area, net, LineString(coords))
+            snapped = snap_line(area, net, coords)
     except GeoError as exc:
         st.error(str(exc))
 

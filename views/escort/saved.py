@@ -54,7 +54,7 @@ def saved_section(store, op_id: int, labels: dict[str, str]) -> None:
             t("escort.saved.summary", kind=t(f"escort.kind.{chosen_plan.kind}"),
               profile=fmt.profile_label(chosen_plan.profile),
               km=main_result.get("length_m", 0) / 1000,
-              min=main_result.get("travel_time_s", 0) / 60, updated=chosen_plan.updated)
+              min=main_result.get("travel_time_s", 0) / 60, updated=fmt.local_time(chosen_plan.updated))
         )  # fmt: skip
         b1, b2, _ = st.columns([1, 1, 4])
         if b1.button(t("escort.saved.load"), key=f"{P}load"):

@@ -13,6 +13,14 @@ from plan import routes as saved
 from views.escort.form import P
 
 
+def _road_classes(text: str) -> str:
+    """``"residential, secondary"`` -> ``"Jalan lain, Jalan kolektor"`` (the session's language)."""
+    names = [part.strip() for part in str(text).split(",") if part.strip()]
+    return ", ".join(
+        label if (label := t(f"road.{name}")) != f"road.{name}" else name for name in names
+    )
+
+
 def sheet_tables(sheet: RouteSheet) -> None:
     st.caption(t("escort.sheet.kelurahan", names=" → ".join(sheet.kelurahan) or "-"))
     tabs = st.tabs(
@@ -46,7 +54,7 @@ def sheet_tables(sheet: RouteSheet) -> None:
                 t("escort.sc.km"): tc["km"].round(2),
                 t("escort.sc.eta"): tc["eta"],
                 t("escort.sc.ways"): tc["street_count"],
-                t("escort.sc.roads"): tc["roads"],
+                t("escort.sc.roads"): tc["roads"].map(_road_classes),
                 t("escort.sc.manoeuvre"): tc["manoeuvre"],
                 t("escort.sc.priority"): tc["priority"],
                 t("escort.personnel"): tc["personnel"],

@@ -14,12 +14,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cli.core import add_area_arg, area_from_arg, command
+from cli.core import add_area_arg, area_from_arg, area_from_args, command
 from cli.users import acting_store, add_user_arg
 from geo import coverage as cv
 from geo._errors import GeoError
 from geo.imports import read_positions
 from geo.network import CompiledNetwork, compile_network
+from geo.snap import require_operation_on_network
 from plan import operation as op
 from plan.store import Store, default_path
 
@@ -90,9 +91,11 @@ def run_coverage(args: argparse.Namespace) -> dict[str, Any]:
         msg = f"--minutes: isi satu atau lebih batas waktu (menit) > 0 dan <= {MAX_MINUTES}."
         raise GeoError(msg)
     minutes = sorted(set(minutes))
-    area = area_from_arg(args.area)
+    area = area_from_args(args)
     store, data = operation_from_args(args, area)
     posts = op.posts_frame(data)
+    # posts or venues beyond the snap limit: the loaded network is not this operation's
+    require_operation_on_network(area, posts, op.targets_frame(data))
     frames = [posts]
     units_used: list[cv.Source] = []
     if args.with_units and store is not None:
@@ -148,6 +151,7 @@ def run_coverage(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "operation": data.operation.name,
         "area": area.title,
+        "network": area.network_name,
         "network_source": area.network_source,
         "graph": {"nodes": area.graph.number_of_nodes(), "edges": area.graph.number_of_edges()},
         "weight": "travel_time",

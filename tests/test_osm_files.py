@@ -204,3 +204,11 @@ def test_far_away_network_is_refused(tmp_path, area):
     )  # fmt: skip
     assert info["covers_area"] is False and info["crs_metric"] == "EPSG:32632"
     assert "jauh.osm" in info["area"]
+    # the coverage of the Kota Metro operation on it is refused, naming the posts
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "coverage", "--area", str(far["osm"]), "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout
+    assert proc.stderr.startswith("galat: Pos dan venue operasi") and "Traceback" not in proc.stderr
+    assert "pos Polres Metro" in proc.stderr and "jauh.osm (drive)" in proc.stderr

@@ -86,6 +86,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "profile.foot": ("Patroli jalan kaki", "Foot patrol"),
     "profile.convoy": ("Konvoi pengawalan", "Escort convoy"),
     "unit.min": ("{v} mnt", "{v} min"),
+    "unit.min_short": ("mnt", "min"),
     "personnel.unset": ("belum diisi", "not set"),
     "common.choose": ("Pilih", "Choose"),
+    "map.north": ("Utara", "North"),
 }

@@ -106,13 +106,14 @@ def title_block(lines: list[str], *, marking: str, theme: str = "light") -> Macr
     return MapHtml(body, style, "peta-title")
 
 
-def north_arrow(*, theme: str = "light") -> MacroElement:
-    """A north arrow, top right under the map controls."""
+def north_arrow(*, theme: str = "light", letter: str = "U", label: str = "Utara") -> MacroElement:
+    """A north arrow, top right under the map controls (``letter``: "U" in Indonesian, "N")."""
     size = THEMES[theme].label_size_px * 2
     body = (
         f'<svg width="{size}" height="{round(size * 1.4)}" viewBox="0 0 20 28" role="img" '
-        'aria-label="Utara"><polygon points="10,0 18,20 10,15 2,20" fill="#111"/>'
-        '<text x="10" y="28" text-anchor="middle" font-size="8" font-weight="700">U</text></svg>'
+        f'aria-label="{html.escape(label)}"><polygon points="10,0 18,20 10,15 2,20" fill="#111"/>'
+        '<text x="10" y="28" text-anchor="middle" font-size="8" font-weight="700">'
+        f"{html.escape(letter)}</text></svg>"
     )
     style = "position:absolute;top:64px;right:16px;z-index:800;pointer-events:none"
     return MapHtml(body, style, "peta-north")

@@ -56,3 +56,10 @@ def test_risk_and_profile_labels(tier: str, id_: str, en: str) -> None:
     assert fmt.profile_label("convoy", lang="en") == "Escort convoy"
     assert fmt.profile_label("convoy", lang="id") == "Konvoi pengawalan"
     assert fmt.risk_label("lain", lang="en") == "lain"
+
+
+def test_north_arrow_letter_per_language() -> None:
+    from layers.legend import north_arrow
+
+    assert ">N</text>" in north_arrow(letter=t("brief.map.north", lang="en")).body
+    assert ">U</text>" in north_arrow(letter=t("brief.map.north", lang="id")).body

@@ -11,7 +11,7 @@ from geo import settings
 from geo._errors import GeoError
 from geo.area import road_midpoint
 from geo.snap import snap_point
-from i18n import t
+from i18n import fmt, t
 from layers.base import area_legend_entries
 from layers.control import TextLayerControl
 from layers.legend import legend, north_arrow
@@ -71,7 +71,7 @@ with state.guarded():
     legend(
         t("legend.title"), area_legend_entries(state.map_text(), theme=theme), theme=theme
     ).add_to(m)
-    north_arrow(theme=theme).add_to(m)
+    north_arrow(theme=theme, letter=t("brief.map.north"), label=t("map.north")).add_to(m)
 
     click_group = folium.FeatureGroup(name=t("map.click.layer"))
     clicked = st.session_state.get("map_click")
@@ -130,7 +130,7 @@ with state.guarded():
     st.subheader(t("map.figures"))
     report = area.report
     cols = st.columns(4)
-    cols[0].metric(t("map.nodes"), f"{area.graph.number_of_nodes():,}".replace(",", "."))
+    cols[0].metric(t("map.nodes"), fmt.number(area.graph.number_of_nodes()))
     cols[1].metric(t("map.road_km"), f"{area.road_km:.1f} km")
     cols[2].metric(t("map.components"), report.components)
     cols[3].metric(t("map.largest"), f"{report.largest_component_share:.1%}")

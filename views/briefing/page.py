@@ -11,7 +11,8 @@ from datetime import datetime
 import streamlit as st
 from streamlit_folium import st_folium
 
-from i18n import t
+from geo.risk import RISK_TIERS
+from i18n import fmt, t
 from layers import briefing as lb
 from layers import coverage as lc
 from layers.control import TextLayerControl
@@ -168,8 +169,10 @@ with state.guarded():
         lines = []
         if hit is not None and len(hit):
             r = hit.iloc[0]
-            lines.append(f"{t('brief.col.nearest')}: {r['nearest']} ({r['time_s'] / 60:.1f} mnt)")
-        lines.append(f"{t('brief.col.risk')}: {item.risk} · {t('brief.col.position')}: "  # type: ignore[attr-defined]
+            lines.append(f"{t('brief.col.nearest')}: {r['nearest']} "
+                         f"({fmt.minutes(r['time_s'] / 60, 1)})")
+        lines.append(f"{t('brief.col.risk')}: {fmt.risk_label(item.risk)} · "  # type: ignore[attr-defined]
+                     f"{t('brief.col.position')}: "
                      f"{t('brief.position.' + item.position)}")  # type: ignore[attr-defined]  # fmt: skip
         rows = [
             [e.starts.replace("T", " ")[:16], e.title, e.organiser, e.expected_crowd]
@@ -209,7 +212,8 @@ with state.guarded():
                         name=t("brief.esc.havens.map"), colour=OKABE_ITO["green"], radius=9, labels=True,
                         theme=THEME).add_to(m)  # fmt: skip
         entries.append(("dot", OKABE_ITO["green"], t("brief.esc.havens.map")))
-        rows = [[labels[int(r.route)], f"{r.length_km:.2f} km", f"{r.time_min:.1f} mnt", f"{r.shared:.0%}"]
+        rows = [[labels[int(r.route)], f"{fmt.number(r.length_km, 2)} km", fmt.minutes(r.time_min, 1),
+                 f"{fmt.number(r.shared * 100)}%"]
                 for r in esc.figures.itertuples()]  # type: ignore[attr-defined]  # fmt: skip
         gap = sheet.get("haven_gap") or {}
         lines = [
@@ -239,7 +243,7 @@ with state.guarded():
             for i, p in enumerate(b.patrols):
                 entries.append(("line", lb.PATROL_COLOURS[i % len(lb.PATROL_COLOURS)], p.name))
             rows = [
-                [p.name, f"{p.length_m / 1000:.1f} km", f"{p.duration_s / 60:.0f} mnt"]
+                [p.name, f"{fmt.number(p.length_m / 1000, 1)} km", fmt.minutes(p.duration_s / 60)]
                 for p in b.patrols
             ]
             order = [" → ".join(p.stops) for p in b.patrols[:2]]
@@ -259,16 +263,18 @@ with state.guarded():
                            theme=THEME).add_to(m)  # fmt: skip
             entries.append(("line", OKABE_ITO["vermillion"], t("brief.gap.map.gap", m=limit)))
         lc.targets_group(cov.targets, name=t("brief.col.venue"),
-                         tooltip="{name} · {kind} · {risk} · {minutes} mnt · {post}",
+                         tooltip="{name} · {kind} · {risk} · {minutes} " + t("unit.min_short")
+                         + " · {post}",
                          kind_labels={"venue": t("brief.col.venue"), "tps": "TPS"},
-                         risk_labels={}, theme=THEME).add_to(m)  # fmt: skip
+                         risk_labels={r: fmt.risk_label(r) for r in RISK_TIERS},
+                         theme=THEME).add_to(m)  # fmt: skip
         entries.append(("dot", lc.COVERED_COLOUR, t("brief.gap.map.ok", m=limit)))
         entries.append(("dot", lc.GAP_COLOUR, t("brief.gap.map.gap", m=limit)))
         rows = [[r.name, f"{r.time_s / 60:.1f}" if r.time_s != float("inf") else "-", r.nearest]
                 for r in cov.targets.head(10).itertuples()]  # fmt: skip
         head = (t("brief.gap.count", n=len(cov.gaps), m=limit) if len(cov.gaps)
                 else t("brief.gap.none", m=limit))  # fmt: skip
-        panel = lb.info_panel(t("brief.sec.gaps"), [head], header=[t("brief.col.venue"), "mnt",
+        panel = lb.info_panel(t("brief.sec.gaps"), [head], header=[t("brief.col.venue"), t("unit.min_short"),
                               t("brief.col.nearest")], rows=rows)  # fmt: skip
 
     if panel is not None:
@@ -281,7 +287,7 @@ with state.guarded():
         [op.name, f"{slide_title(kind, item)} · {phase}"], marking="TERBATAS", theme=THEME
     ).add_to(m)
     legend(t("brief.legend"), entries, theme=THEME).add_to(m)
-    north_arrow(theme=THEME).add_to(m)
+    north_arrow(theme=THEME, letter=t("brief.map.north"), label=t("map.north")).add_to(m)
     st_folium(
         m,
         key="brief_map",

@@ -125,3 +125,9 @@ def view_for_bounds(
     zoom_x = math.log2(0.8 * width_px * 360 / (256 * span_lon))
     zoom_y = math.log2(0.8 * height_px * 2 * math.pi / (256 * span_y))
     return centre, int(max(10, min(17, math.floor(min(zoom_x, zoom_y)))))
+
+
+def view_for_geometries(geometries, *, width_px: int = 900, height_px: int = 600):
+    """``view_for_bounds`` of the bounds of several geometries (EPSG:4326), e.g. routes."""
+    bounds = shapely.GeometryCollection(list(geometries)).bounds
+    return view_for_bounds(tuple(bounds), width_px=width_px, height_px=height_px)

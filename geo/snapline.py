@@ -9,6 +9,7 @@ deviation is the Hausdorff distance between the drawing and the snapped route, i
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -65,7 +66,7 @@ def _drop_spurs(path: list[int]) -> list[int]:
 def snap_line(
     area: Area,
     net: CompiledNetwork,
-    line: LineString,
+    line: LineString | Sequence[Sequence[float]],
     *,
     spacing_m: float = 25.0,
     max_distance_m: float | None = None,
@@ -79,7 +80,8 @@ def snap_line(
     net
         Compiled network (its profile gives the route's travel time).
     line
-        The drawn line (EPSG:4326), at least two points.
+        The drawn line (EPSG:4326), at least two points: a ``LineString`` or its
+        ``(lon, lat)`` coordinates (a GeoJSON drawing's ``coordinates``).
     spacing_m
         Distance between the points the line is densified to.
     max_distance_m
@@ -98,6 +100,12 @@ def snap_line(
     NoRouteError
         If consecutive snapped points are not connected.
     """
+    if not isinstance(line, LineString):
+        try:
+            line = LineString([tuple(p)[:2] for p in line])
+        except (TypeError, ValueError, shapely.errors.GEOSException):
+            msg = "Garis yang digambar perlu sedikitnya dua titik berbeda."
+            raise GeoError(msg) from None
     if line.is_empty or line.geom_type != "LineString" or line.length == 0:
         msg = "Garis yang digambar perlu sedikitnya dua titik berbeda."
         raise GeoError(msg)

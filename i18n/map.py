@@ -41,6 +41,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "map.places": ("Lokasi", "Places"),
     "map.places.search": ("Cari nama lokasi", "Search a place name"),
+    "map.places.show": ("Tampilkan di peta", "Show on the map"),
+    "map.places.none": ("Tidak ada lokasi bernama '{query}'.", "No place named '{query}'."),
     "map.col.name": ("Nama", "Name"),
     "map.col.category": ("Kategori", "Category"),
     "map.col.kelurahan": ("Kelurahan", "Kelurahan"),

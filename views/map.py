@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import folium
 import pandas as pd
 import streamlit as st
@@ -73,7 +75,27 @@ with state.guarded():
     ).add_to(m)
     north_arrow(theme=theme, letter=t("brief.map.north"), label=t("map.north")).add_to(m)
 
+    # the place search: a place found is marked and the map centred on it
+    q1, q2 = st.columns([2, 3], vertical_alignment="bottom")
+    query = q1.text_input(t("map.places.search"), key="place_query")
+    matches = area.places[
+        area.places["name"].str.contains(query.strip(), case=False, regex=False)
+    ] if query.strip() else area.places.iloc[0:0]
+    found = None
+    if len(matches):
+        ids = matches["place_id"].tolist()
+        names = dict(zip(ids, matches["name"], strict=True))
+        pick = q2.selectbox(t("map.places.show"), ids, format_func=names.get, key="place_pick")
+        found = matches[matches["place_id"] == pick].iloc[0]
+    elif query.strip():
+        q2.caption(t("map.places.none", query=query.strip()))
+
     click_group = folium.FeatureGroup(name=t("map.click.layer"))
+    if found is not None:
+        folium.CircleMarker(
+            [found.geometry.y, found.geometry.x], radius=12, color="#d00000", weight=4,
+            fill=False, tooltip=html.escape(str(found["name"])),
+        ).add_to(click_group)  # fmt: skip
     clicked = st.session_state.get("map_click")
     if clicked:
         folium.CircleMarker(
@@ -103,6 +125,8 @@ with state.guarded():
         use_container_width=True,
         returned_objects=["last_clicked"],
         feature_group_to_add=click_group,
+        center=(found.geometry.y, found.geometry.x) if found is not None else None,
+        zoom=16 if found is not None else None,
         layer_control=TextLayerControl(collapsed=True),
         on_change=_on_click,  # answered before the rerun draws: one rerun per click
     )
@@ -138,10 +162,7 @@ with state.guarded():
         st.caption(t("map.components.note", tol=settings.snap_tolerance_m, n=report.snapped_ends))
 
     st.subheader(t("map.places"))
-    query = st.text_input(t("map.places.search"), key="place_query")
-    places = area.places
-    if query:
-        places = places[places["name"].str.contains(query, case=False, regex=False)]
+    places = matches if query.strip() else area.places
     table = pd.DataFrame(
         {
             t("map.col.name"): places["name"],

@@ -18,7 +18,15 @@ import shapely
 
 from layers.legend import legend
 from layers.remote import CODE_CHARS, Restyle
-from style import BEYOND_COLOUR, OKABE_ITO, POST_COLOUR, THEMES, band_colour
+from style import (
+    BEYOND_COLOUR,
+    OKABE_ITO,
+    POST_COLOUR,
+    TARGET_GAP_COLOUR,
+    TARGET_REACHED_COLOUR,
+    THEMES,
+    band_colour,
+)
 
 #: Colours of the areas of responsibility (Paul Tol's muted scheme), one per source, cycling.
 AOR_COLOURS: tuple[str, ...] = (
@@ -26,8 +34,9 @@ AOR_COLOURS: tuple[str, ...] = (
     "#DDCC77", "#CC6677", "#882255", "#AA4499", "#6e6e6e",
 )  # fmt: skip
 
-GAP_COLOUR = OKABE_ITO["vermillion"]
-COVERED_COLOUR = OKABE_ITO["green"]
+GAP_COLOUR = TARGET_GAP_COLOUR
+#: Reached venues and TPS: dark, so they stand out on the green roads of the first band.
+COVERED_COLOUR = TARGET_REACHED_COLOUR
 UNIT_COLOUR = OKABE_ITO["blue"]
 STALE_COLOUR = "#9e9e9e"
 SUGGESTED_COLOUR = OKABE_ITO["orange"]

@@ -38,3 +38,10 @@ def test_time_bands_differ_from_not_reached() -> None:
         assert _distance(colour, style.BEYOND_COLOUR) > 0.2, colour
     # a reached TPS is not drawn green on the green roads of the first band
     assert _distance(style.TARGET_REACHED_COLOUR, style.BAND_COLOURS[0]) > 0.5
+
+
+def test_coverage_map_targets_use_the_shared_colours() -> None:
+    from layers import coverage as lc
+
+    assert lc.COVERED_COLOUR == style.TARGET_REACHED_COLOUR
+    assert lc.GAP_COLOUR == style.TARGET_GAP_COLOUR

@@ -74,6 +74,8 @@ def _geometry(raw: object) -> tuple[BaseGeometry | None, str]:
         if "closed" in str(exc) or "LinearRing" in str(exc):
             return None, "poligon tidak tertutup atau kurang dari empat titik"
         return None, "geometri rusak"
+    except shapely.errors.ShapelyError:  # e.g. an unknown type inside a GeometryCollection
+        return None, "geometri rusak atau jenisnya tidak dikenal"
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError):
         return None, "geometri rusak (koordinat tidak lengkap atau bukan angka)"
     coords = shapely.get_coordinates(geom)

@@ -341,6 +341,21 @@ def _coords(frame: pd.DataFrame) -> tuple[list[float | None], list[float | None]
     return lons, lats, problems
 
 
+_OUTLINES: dict[str, tuple[shapely.Geometry, gpd.GeoDataFrame]] = {}
+
+
+def _metric_outline(area: Area) -> tuple[shapely.Geometry, gpd.GeoDataFrame]:
+    """The area's outline (prepared) and kelurahan in its metric CRS, once per area."""
+    key = f"{area.key}|{area.crs_metric}"
+    if key not in _OUTLINES:
+        outline = area.kota.to_crs(area.crs_metric).union_all()
+        shapely.prepare(outline)
+        kel = area.kelurahan.to_crs(area.crs_metric)[["nama", "geometry"]]
+        _OUTLINES.clear()  # one area at a time is enough; a new network replaces it
+        _OUTLINES[key] = (outline, kel)
+    return _OUTLINES[key]
+
+
 def _place_checks(
     area: Area,
     lons: list[float | None],
@@ -368,8 +383,7 @@ def _place_checks(
     )
     mx, my = shapely.get_x(metric.values), shapely.get_y(metric.values)
     finite = np.isfinite(mx) & np.isfinite(my)
-    outline = area.kota.to_crs(area.crs_metric).union_all()
-    shapely.prepare(outline)
+    outline, kel = _metric_outline(area)
     inside = np.zeros(len(idx), dtype=bool)
     inside[finite] = shapely.contains_xy(outline, mx[finite], my[finite])
     near = finite & ~inside
@@ -395,7 +409,6 @@ def _place_checks(
         dist[inside_at[query_at]] = found
     kel_names = [""] * len(idx)
     if kelurahan_wanted and inside.any():
-        kel = area.kelurahan.to_crs(area.crs_metric)[["nama", "geometry"]]
         points = gpd.GeoDataFrame(
             geometry=gpd.GeoSeries(metric.values[inside], crs=area.crs_metric).reset_index(
                 drop=True

@@ -349,6 +349,7 @@ def read_network_file(path: str | Path, *, network_type: str = DEFAULT_NETWORK_T
         IndexError,
         nx.NetworkXException,
         ox._errors.GraphSimplificationError,
+        osmium.InvalidLocationError,  # a node at lat="nan" (libosmium)
     ) as exc:
         msg = f"{path.name} tidak dapat dibaca sebagai jaringan jalan: {exc}"
         raise InputFileError(msg) from exc

@@ -164,6 +164,10 @@ def source_starts(
     """
     members = np.arange(len(sources)) if members is None else np.asarray(members, dtype=np.int64)
     on_edge = [i for i in members.tolist() if sources[i].edge is not None]
+    if not on_edge:  # every source at its node: one vectorised lookup
+        idx = net.indices_of([sources[i].node for i in members.tolist()])
+        ready = np.array([sources[i].readiness_s for i in members.tolist()], dtype=float)
+        return idx.astype(np.int64), ready, members.copy()
     points = {}
     if on_edge:
         found = edge_points(

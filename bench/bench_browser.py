@@ -92,6 +92,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _make_user(db: Path) -> None:
+    """A user for the benchmark in its temporary store, if the app signs users in."""
+    try:
+        import secrets
+
+        from plan import users
+        from plan.store import Store
+    except ImportError:
+        return
+    password = secrets.token_urlsafe(12)
+    users.add_user(Store(db), "bench-admin", "admin", password)
+    CREDENTIALS.update(name="bench-admin", password=password)
+
+
 @contextmanager
 def running_app(url: str | None):
     """Yield the URL of the app: the given one, or a fresh ``streamlit run server.py``."""
@@ -100,7 +114,9 @@ def running_app(url: str | None):
         return
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PETA_DB": str(Path(tmp) / "operasi.sqlite")}
+        db = Path(tmp) / "operasi.sqlite"
+        env = {**os.environ, "PETA_DB": str(db)}
+        _make_user(db)
         log = (Path(tmp) / "streamlit.log").open("w")
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
@@ -185,18 +201,42 @@ class Wire:
         current: dict | None = None
         for when, what, kind, size in self.events[since:]:
             if what == "rerun":
-                current = {"kind": kind, "start": when, "bytes": 0}
+                current = {"kind": kind, "start": when, "bytes": 0, "runs": 0}
             elif current is not None:
                 current["bytes"] += size
                 if what == "finished":
+                    current["runs"] += 1  # a script's own st.rerun() is one more run
                     if kind != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                         current["server_s"] = when - current.pop("start")
                         out.append(current)
-                    current = None
+                        current = None
         return out
 
     def bytes_since(self, since: int) -> int:
         return sum(e[3] for e in self.events[since:] if e[1] != "rerun")
+
+
+CREDENTIALS: dict[str, str] = {}
+
+
+def sign_in_if_asked(page: Page, started: float) -> float:
+    """Sign in when the page asks (a new browser session); return the new start time.
+
+    The time to type the name and password is not the app's: the clock restarts at the click.
+    """
+    form = page.locator(".st-key-peta-signin")
+    deadline = time.perf_counter() + 60
+    while time.perf_counter() < deadline:
+        if map_frame(page) is not None or not CREDENTIALS:
+            return started
+        if form.count():
+            form.get_by_label("Nama pengguna").fill(CREDENTIALS["name"])
+            form.get_by_label("Kata sandi").fill(CREDENTIALS["password"])
+            clicked = time.perf_counter()
+            form.get_by_role("button", name="Masuk").click()
+            return clicked
+        page.wait_for_timeout(50)
+    return started
 
 
 def map_frame(page: Page) -> Frame | None:
@@ -248,17 +288,29 @@ def page_open(browser, url: str, name: str, repeat: int) -> dict:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     wire = Wire(page)
+    http = {"map": 0, "all": 0}
+
+    def count(response) -> None:
+        size = int(response.headers.get("content-length") or 0)
+        http["all"] += size
+        if "/api/layers/" in response.url or "/app/static/vendor/" in response.url:
+            http["map"] += size
+
+    page.on("response", count)
     started = time.perf_counter()
     page.goto(f"{url}/{PAGES[name]}", wait_until="commit")
+    started = sign_in_if_asked(page, started)
     wait_drawn(page, MIN_LAYERS[name])
     cold = time.perf_counter() - started
     wait_idle(page)
     first_bytes = wire.bytes_since(0)
+    first_http = dict(http)
     warm = []
     for _ in range(repeat):
         mark = wire.mark()
         started = time.perf_counter()
         page.reload(wait_until="commit")
+        started = sign_in_if_asked(page, started)
         wait_drawn(page, MIN_LAYERS[name])
         warm.append(time.perf_counter() - started)
         wait_idle(page)
@@ -278,6 +330,8 @@ def page_open(browser, url: str, name: str, repeat: int) -> dict:
         "cold_s": round(cold, 3),
         "warm_s": summary(warm),
         "first_load_ws_bytes": first_bytes,
+        "first_load_map_http_bytes": first_http["map"],
+        "first_load_all_http_bytes": first_http["all"],
         "rerun_server_s": summary([r["server_s"] for r in reruns]),
         "rerun_bytes": summary([r["bytes"] for r in reruns]),
     }
@@ -297,6 +351,7 @@ def map_clicks(browser, url: str, repeat: int) -> dict:
     page = context.new_page()
     wire = Wire(page)
     page.goto(url)
+    sign_in_if_asked(page, 0)
     wait_drawn(page, MIN_LAYERS["map"])
     wait_idle(page)
     times, reruns = [], []
@@ -321,7 +376,7 @@ def map_clicks(browser, url: str, repeat: int) -> dict:
     context.close()
     return {
         "click_to_answer_s": summary(times),
-        "reruns_per_click": summary([len(r) for r in reruns]),
+        "reruns_per_click": summary([sum(x["runs"] for x in r) for r in reruns]),
         "click_bytes": summary([sum(x["bytes"] for x in r) for r in reruns]),
         "click_server_s": summary([sum(x["server_s"] for x in r) for r in reruns]),
     }
@@ -333,9 +388,10 @@ def coverage_clicks_and_refresh(browser, url: str, repeat: int, watch_s: float) 
     page = context.new_page()
     wire = Wire(page)
     page.goto(f"{url}/cakupan")
+    sign_in_if_asked(page, 0)
     wait_drawn(page, MIN_LAYERS["coverage"])
     wait_idle(page)
-    page.get_by_text("Insiden", exact=False).first.click()
+    page.get_by_text("kejadian: unit terdekat").first.click()  # the incident mode
     page.wait_for_timeout(500)
     wait_idle(page)
     times, reruns = [], []
@@ -371,7 +427,7 @@ def coverage_clicks_and_refresh(browser, url: str, repeat: int, watch_s: float) 
     context.close()
     return {
         "click_to_answer_s": summary(times),
-        "reruns_per_click": summary([len(r) for r in reruns]),
+        "reruns_per_click": summary([sum(x["runs"] for x in r) for r in reruns]),
         "click_bytes": summary([sum(x["bytes"] for x in r) for r in reruns]),
         "click_server_s": summary([sum(x["server_s"] for x in r) for r in reruns]),
         "refresh_server_s": summary([r["server_s"] for r in auto]),
@@ -388,6 +444,9 @@ def crowd(browser, url: str, n: int) -> dict:
     started = time.perf_counter()
     for page in pages:
         page.goto(f"{url}/cakupan", wait_until="commit")
+    if CREDENTIALS:  # each new session signs in (the clock keeps running: part of the wait)
+        for page in pages:
+            sign_in_if_asked(page, 0)
     drawn: dict[int, float] = {}
     errors = 0
     while len(drawn) < n and time.perf_counter() - started < 600:
@@ -433,51 +492,79 @@ TARGETS = {
 }
 
 
+def _f(block: dict, key: str, stat: str | None = None, scale: float = 1.0, digits: int = 2) -> str:
+    value = block.get(key) if isinstance(block, dict) else None
+    if isinstance(value, dict):
+        value = value.get(stat or "median")
+    if value is None:
+        return "–"
+    return f"{value / scale:.{digits}f}"
+
+
 def markdown(result: dict) -> str:
     lines = [
         f"# Browser benchmark ({result['when']})",
         "",
-        f"Machine: {result['machine']}. Command: `python -m bench.bench_browser`.",
+        f"Machine: {result['machine']}. Command: `{result['command']}`. Load average at start: "
+        f"{result.get('load_at_start', '–')}.",
         "",
         "| page | cold → drawn (s) | warm → drawn, median / max (s) | rerun server, median / max (s) "
-        "| first load (kB) | bytes per rerun, median (kB) |",
+        "| first load: websocket / layers+assets (kB) | bytes per rerun, median (kB) |",
         "|---|---|---|---|---|---|",
     ]
     for name, r in result["pages"].items():
+        if "error" in r:
+            lines.append(f"| {name} | {r['error'][:80]} | | | | |")
+            continue
         lines.append(
-            f"| {name} | {r['cold_s']:.2f} | {r['warm_s']['median']:.2f} / {r['warm_s']['max']:.2f} "
-            f"| {r['rerun_server_s'].get('median', float('nan')):.3f} / "
-            f"{r['rerun_server_s'].get('max', float('nan')):.3f} "
-            f"| {r['first_load_ws_bytes'] / 1000:.0f} | "
-            f"{r['rerun_bytes'].get('median', float('nan')) / 1000:.1f} |"
+            f"| {name} | {_f(r, 'cold_s')} | {_f(r, 'warm_s')} / {_f(r, 'warm_s', 'max')} "
+            f"| {_f(r, 'rerun_server_s', digits=3)} / {_f(r, 'rerun_server_s', 'max', digits=3)} "
+            f"| {_f(r, 'first_load_ws_bytes', scale=1000, digits=0)} / "
+            f"{_f(r, 'first_load_map_http_bytes', scale=1000, digits=0)} "
+            f"| {_f(r, 'rerun_bytes', scale=1000, digits=1)} |"
         )
     lines += ["", "| click | to answer, median / max (s) | reruns per click | bytes per click "
               "(kB, median) | server (s, median) |", "|---|---|---|---|---|"]  # fmt: skip
     for name in ("map_click", "coverage_click"):
-        r = result[name]
+        r = result.get(name, {})
+        if "error" in r:
+            lines.append(f"| {name} | {r['error'][:80]} | | | |")
+            continue
         lines.append(
-            f"| {name} | {r['click_to_answer_s']['median']:.2f} / {r['click_to_answer_s']['max']:.2f} "
-            f"| {r['reruns_per_click']['median']:g} | {r['click_bytes']['median'] / 1000:.1f} "
-            f"| {r['click_server_s']['median']:.3f} |"
+            f"| {name} | {_f(r, 'click_to_answer_s')} / {_f(r, 'click_to_answer_s', 'max')} "
+            f"| {_f(r, 'reruns_per_click', digits=0)} | {_f(r, 'click_bytes', scale=1000, digits=1)} "
+            f"| {_f(r, 'click_server_s', digits=3)} |"
         )
-    c = result["coverage_click"]
+    c = result.get("coverage_click", {})
     if c.get("refresh_server_s"):
         lines += [
             "",
             f"Coverage timed refresh ({c['refresh_watch_s']} s watched): server "
-            f"{c['refresh_server_s']['median']:.3f} s median / {c['refresh_server_s']['max']:.3f} s max "
-            f"over {c['refresh_server_s']['n']} refreshes, "
-            f"{c['refresh_bytes']['median'] / 1000:.1f} kB each (median); "
-            f"greyed out in {c['refresh_greyed_share']:.0%} of 100 ms samples.",
+            f"{_f(c, 'refresh_server_s', digits=3)} s median / "
+            f"{_f(c, 'refresh_server_s', 'max', digits=3)} s max over "
+            f"{c['refresh_server_s']['n']} refreshes, {_f(c, 'refresh_bytes', scale=1000, digits=1)} kB "
+            f"each (median); greyed out in {c['refresh_greyed_share']:.0%} of 100 ms samples.",
         ]
-    if "crowd" in result:
-        w = result["crowd"]
-        lines += [
-            "",
-            f"{w['browsers']} browsers on the coverage page at once: {w['drawn']} drawn, "
-            f"all within {w['all_drawn_s']} s (median {w['median_s']} s), {w['errors']} errors.",
-        ]
+    w = result.get("crowd")
+    if w:
+        if "error" in w:
+            lines += ["", f"Crowd: {w['error']}"]
+        else:
+            lines += [
+                "",
+                f"{w['browsers']} browsers on the coverage page at once: {w['drawn']} drawn, "
+                f"all within {w['all_drawn_s']} s (median {w['median_s']} s), {w['errors']} errors.",
+            ]
     return "\n".join(lines) + "\n"
+
+
+def guarded(fn, *args) -> dict:
+    """Run one measurement; a failure is recorded in the results, not fatal to the others."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # a page that never draws is a result too
+        print(f"  failed: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
+        return {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -493,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "targets": TARGETS,
+        "command": "python -m bench.bench_browser " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "load_at_start": os.getloadavg()[0],
         "pages": {},
     }
     with running_app(args.url) as url, sync_playwright() as pw:
@@ -502,20 +591,21 @@ def main(argv: list[str] | None = None) -> int:
         wp = warmup.new_page()
         started = time.perf_counter()
         wp.goto(url, wait_until="commit")
+        started = sign_in_if_asked(wp, started)
         wait_drawn(wp, MIN_LAYERS["map"], timeout_s=300)
         result["server_cold_first_map_s"] = round(time.perf_counter() - started, 2)
         warmup.close()
         for name in args.pages.split(","):
             print(f"page {name} …", file=sys.stderr)
-            result["pages"][name] = page_open(browser, url, name, repeat)
+            result["pages"][name] = guarded(page_open, browser, url, name, repeat)
         print("clicks …", file=sys.stderr)
-        result["map_click"] = map_clicks(browser, url, repeat)
-        result["coverage_click"] = coverage_clicks_and_refresh(
-            browser, url, repeat, 10 if args.quick else REFRESH_WATCH_S
+        result["map_click"] = guarded(map_clicks, browser, url, repeat)
+        result["coverage_click"] = guarded(
+            coverage_clicks_and_refresh, browser, url, repeat, 10 if args.quick else REFRESH_WATCH_S
         )
-        if args.crowd and not args.quick:
+        if args.crowd:
             print(f"{args.crowd} browsers …", file=sys.stderr)
-            result["crowd"] = crowd(browser, url, args.crowd)
+            result["crowd"] = guarded(crowd, browser, url, args.crowd)
         browser.close()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.out}.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -232,16 +232,26 @@ def filter_to_xml(path: Path, xml: Path, wanted: WayFilter) -> tuple[int, int]:
     if not needed:
         return ways, 0
     kept = 0
+    written: set[int] = set()
     writer = osmium.SimpleWriter(str(xml), overwrite=True)
     try:
         for obj in osmium.FileProcessor(source, osmium.osm.NODE | osmium.osm.WAY):
             if obj.is_node() and obj.id in needed:
                 writer.add_node(obj)
+                written.add(obj.id)
             elif obj.is_way() and wanted.accepts(obj.tags):
                 writer.add_way(obj)
                 kept += 1
     finally:
         writer.close()
+    missing = len(needed - written)
+    if missing:
+        msg = (
+            f"{path.name}: {missing} titik jalan dirujuk tetapi tidak ada di berkas (ekstrak "
+            "terpotong). Buat ekstrak dengan way utuh, mis. osmium extract --strategy "
+            "complete_ways, atau ekspor Overpass dengan simpulnya."
+        )
+        raise InputFileError(msg)
     return ways, kept
 
 

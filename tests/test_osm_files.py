@@ -161,6 +161,14 @@ def test_file_without_roads_is_a_clear_error(tmp_path):
         assert "Traceback" not in proc.stderr
 
 
+def test_clipped_extract_is_a_clear_error(tmp_path):
+    text = osm_xml(ways=frozenset({1, 2})).replace('<node id="2" ', '<!-- --><node id="99002" ')
+    path = tmp_path / "terpotong.osm"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError, match="ekstrak terpotong"):
+        read_network_file(path)
+
+
 def test_graphml_without_speeds_or_classes_still_routes(tmp_path, files):
     graph = read_network_file(files["osm"]).graph
     for _, _, d in graph.edges(data=True):

@@ -265,7 +265,7 @@ def read_csv_text(text: str, name: str, limits: Limits) -> CsvTable:
                 else:
                     blank += 1
                 continue
-            if not any(f.strip() for f in fields):
+            if not "".join(fields).strip():
                 blank += 1
                 continue
             if len(fields) > width:

@@ -10,16 +10,20 @@ from __future__ import annotations
 import html
 import re
 
-# every ASCII punctuation character may be backslash-escaped in CommonMark; Streamlit also reads
-# ``:name:`` (emoji/icons), ``:red[...]`` (colours) and ``$...$`` (LaTeX) in Markdown
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'%@,;?/])")
+# characters that start inline Markdown anywhere in a line (emphasis, code, links and images,
+# HTML, strike-through, tables) and Streamlit's own ``:name:`` (emoji/icons), ``:red[...]``
+# (colours) and ``$...$`` (LaTeX); CommonMark lets any ASCII punctuation be backslash-escaped
+_MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]()<>~$:|!&])")
+# characters that start a block only at the beginning of a line (heading, list, quote, rule)
+_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)]))")
 
 
 def escape_markdown(text: object) -> str:
     """Text that Streamlit's Markdown shows exactly as typed.
 
-    Every Markdown, HTML-entity, emoji-code, colour and LaTeX character is backslash-escaped
-    and line breaks become spaces, so a name cannot start a heading, a list, a link or an image.
+    Every character that starts inline Markdown, HTML, an entity, an emoji code, a colour or
+    LaTeX is backslash-escaped, and so is a heading, list or quote mark at the start; line
+    breaks become spaces. A name cannot become a link, an image or a heading.
 
     Parameters
     ----------
@@ -33,7 +37,12 @@ def escape_markdown(text: object) -> str:
     if text is None:
         return ""
     flat = re.sub(r"[\r\n\u2028\u2029]+", " ", str(text))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", flat)
+    start = _MARKDOWN_BLOCK_START.match(escaped)
+    if start and start.group(2).isdigit():  # "1. x" would start a numbered list
+        cut = start.end()
+        return escaped[:cut] + "\\" + escaped[cut:]
+    return _MARKDOWN_BLOCK_START.sub(r"\1\\\2", escaped, count=1)
 
 
 def escape_html(text: object) -> str:

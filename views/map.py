@@ -17,6 +17,7 @@ from i18n import fmt, t
 from layers.base import area_legend_entries
 from layers.control import TextLayerControl
 from layers.legend import legend, north_arrow
+from plaintext import escape_markdown
 from plan.road_names import set_road_name
 from views import state
 
@@ -60,7 +61,7 @@ def _road_name_form(area_key: str, clicked: dict) -> None:
         st.error(str(exc))
         return
     clicked["street"] = stored
-    st.toast(t("map.road_name.saved", name=stored))
+    st.toast(t("map.road_name.saved", name=escape_markdown(stored)))
 
 
 st.header(t("map.title"))

@@ -17,6 +17,7 @@ from geo.routing import Waypoint, resolve_waypoint
 from i18n import fmt, t
 from layers.control import TextLayerControl
 from layers.routes import patrol_group
+from plaintext import escape_markdown
 from plan import routes as saved
 from plan.operation import ensure_default_operation, load_operation
 from views import state
@@ -222,7 +223,7 @@ with state.guarded():
                 },
                 result={"main": {**patrol.route.to_dict(), **patrol.to_dict()}},
             )
-            st.toast(t("patrol.save.done", name=plan_name.strip()))
+            st.toast(t("patrol.save.done", name=escape_markdown(plan_name.strip())))
 
     st.subheader(t("patrol.saved"))
     plans = saved.list_route_plans(store, int(op_id), kind="patrol")

@@ -8,6 +8,7 @@ import streamlit as st
 from geo.area import Area, kelurahan_at
 from geo.imports import read_positions, read_tps
 from i18n import t
+from plaintext import escape_markdown
 from plan import operation as op
 from plan.store import Store
 from views.coverage import cached as cs
@@ -77,7 +78,7 @@ def posts_tab(area: Area, store: Store, data: op.OperationData) -> None:
             st.session_state[confirm_key] = True
             st.rerun()
     else:
-        st.warning(t("cov.posts.delete_confirm", name=post.name))
+        st.warning(t("cov.posts.delete_confirm", name=escape_markdown(post.name)))
         yes, no = st.columns(2)
         if yes.button(t("cov.yes_delete"), key=f"cov_del_yes_{post.id}", type="primary"):
             op.delete_post(store, post.id)

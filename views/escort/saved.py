@@ -9,6 +9,7 @@ import streamlit as st
 
 from geo import formats
 from i18n import fmt, t
+from plaintext import escape_markdown
 from plan import routes as saved
 from views.escort.form import PICK, P, pend
 
@@ -83,6 +84,6 @@ def saved_section(store, op_id: int, labels: dict[str, str]) -> None:
             st.rerun()
         if b2.button(t("escort.saved.delete"), key=f"{P}delete"):
             saved.delete_route_plan(store, op_id, pick)
-            st.toast(t("escort.saved.deleted", name=pick))
+            st.toast(t("escort.saved.deleted", name=escape_markdown(pick)))
             st.rerun()
 

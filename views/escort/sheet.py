@@ -9,6 +9,7 @@ from geo import formats
 from geo.route_sheet import RouteSheet
 from geo.routing import RoutePlan
 from i18n import t
+from plaintext import escape_markdown
 from plan import routes as saved
 from views.escort.form import P
 
@@ -186,6 +187,6 @@ def save_section(store, op_id: int, plan, clock, depart, n_alts: int) -> None:
             request=saved.plan_request(plan, alternatives=n_alts),
             result=saved.plan_result(plan),
         )
-        st.toast(t("escort.save.done", name=plan_name.strip()))
+        st.toast(t("escort.save.done", name=escape_markdown(plan_name.strip())))
 
 

@@ -299,3 +299,23 @@ def test_every_import_error_is_the_products_own(area: Area) -> None:
         ):
             with pytest.raises(GeoError):
                 reader(data)
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".osm"])
+@pytest.mark.parametrize("kind", ["expansion", "external"])
+def test_network_file_entities_refused(tmp_path: Path, suffix: str, kind: str) -> None:
+    from geo.osm import read_network_file
+
+    root = "graphml" if suffix == ".graphml" else "osm"
+    dtd = (
+        '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        if kind == "expansion"
+        else '<!ENTITY b SYSTEM "file:///etc/passwd">'
+    )
+    path = tmp_path / f"jaringan{suffix}"
+    path.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE {root} [{dtd}]><{root}><x>&b;</x></{root}>'
+    )
+    with pytest.raises(InputFileError, match="DTD") as caught:
+        read_network_file(path)
+    assert PASSWD_LINE not in str(caught.value)

@@ -260,7 +260,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # projector page
     "briefing.nav": ("Mode Briefing", "Briefing mode"),
-    "briefing.projector": ("Layar proyektor (sembunyikan menu)", "Projector screen (hide menus)"),
+    "briefing.projector": ("Layar proyektor", "Projector screen"),
+    "briefing.projector.help": (
+        "Menyembunyikan menu dan sidebar untuk layar proyektor.",
+        "Hides the menus and sidebar for the projector screen.",
+    ),
     "briefing.prev": ("Sebelumnya", "Previous"),
     "briefing.next": ("Berikutnya", "Next"),
     "briefing.slide": ("Slide {n}/{total}", "Slide {n}/{total}"),

@@ -100,7 +100,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov.saved.post_moved": ("Pos dipindahkan", "Post moved"),
     "cov.saved.post_deleted": ("Pos dihapus", "Post deleted"),
     "cov.saved.unit_placed": ("Posisi {unit} dicatat", "Position of {unit} recorded"),
-    "cov.sim.toggle": ("SIMULASI (latihan Sispamkota)", "SIMULATION (Sispamkota rehearsal)"),
+    "cov.sim.toggle": ("SIMULASI", "SIMULATION"),
+    "cov.sim.help": (
+        "Latihan Sispamkota: unit latihan bergerak di peta, disimpan sebagai simulasi, bukan "
+        "posisi nyata.",
+        "Sispamkota rehearsal: drill units move on the map, stored as simulation, not real "
+        "positions.",
+    ),
     "cov.sim.banner": (
         "MODE SIMULASI: posisi unit di peta adalah simulasi latihan Sispamkota, BUKAN posisi nyata.",
         "SIMULATION MODE: unit positions on the map are a Sispamkota rehearsal, NOT real positions.",

@@ -131,6 +131,7 @@ def boundary_group(
             url,
             f"{level}_labels",
             {"kind": "label", "textKey": "t", "interactive": False,
+             "labelClass": f"peta-label-{level}",
              "style": {"css": label_css(th, scale=scale, weight=font_weight)}},
         ).add_to(group)  # fmt: skip
     return group

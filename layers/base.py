@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import folium
+from branca.element import MacroElement
 from folium import plugins
+from folium.template import Template
 
 from layers.area import basemap_group, boundary_group, places_groups, roads_group
 from layers.assets import use_local_assets
@@ -42,6 +44,30 @@ class MapText:
     source: str
     road_classes: dict[str, str]
     categories: dict[str, str]
+
+
+
+class MapChrome(MacroElement):
+    """A scale bar in metres only, and the ``peta-zoom-low`` class below zoom 14 (labels)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            L.control.scale({metric: true, imperial: false, position: "bottomleft"}).addTo(map);
+            function zoomClass() {
+                map.getContainer().classList.toggle("peta-zoom-low", map.getZoom() < 14);
+            }
+            map.on("zoomend", zoomClass);
+            zoomClass();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MapChrome"
 
 
 def base_map(
@@ -100,13 +126,18 @@ def base_map(
         zoom_start=zoom or 13,
         tiles=None,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,  # Leaflet's own scale in metres only (MapChrome)
         zoom_snap=0.25,
     )
+    MapChrome().add_to(m)
     m.get_root().header.add_child(
         folium.Element(
             f"<style>.leaflet-container{{background:{th.background}}}"
-            ".leaflet-control-attribution{font-size:10px;max-width:65%;line-height:1.3}</style>"
+            ".leaflet-control-attribution{font-size:10px;max-width:65%;line-height:1.3}"
+            # the open layer list scrolls above the minimap instead of running under it
+            ".leaflet-control-layers-expanded{max-height:calc(100% - 230px);overflow-y:auto}"
+            # kelurahan names only when zoomed in: at city scale they sit under the markers
+            f".peta-zoom-low .peta-label-kelurahan{{display:none}}</style>"
         )
     )
     # AntPath always: a route or patrol often arrives later through feature_group_to_add, and

@@ -45,3 +45,16 @@ def test_search_marks_and_centres_the_place(area) -> None:
     assert args.get("zoom") == 16
     at.text_input(key="place_query").set_value("tidak ada tempat ini").run()
     assert t("map.places.none", query="tidak ada tempat ini") in [c.value for c in at.caption]
+
+
+def test_map_chrome_scale_in_metres_labels_by_zoom() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page("views/map.py").run()
+    args = _map_args(at)
+    script = args["script"]
+    assert "L.control.scale({metric: true, imperial: false" in script
+    assert "control_scale" not in script and "imperial: true" not in script
+    assert "peta-zoom-low" in script  # kelurahan names hidden at city scale
+    assert '"labelClass": "peta-label-kelurahan"' in script or "peta-label-kelurahan" in script
+    html = " ".join(str(v) for v in args.values())
+    assert "leaflet-control-layers-expanded{max-height:calc(100% - 230px)" in html

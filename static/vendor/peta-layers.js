@@ -142,7 +142,7 @@
       var icon = L.divIcon({
         html: text("div", String(p[o.textKey || "t"] || ""), styleOf(o, p).css || ""),
         iconSize: [0, 0],
-        className: "peta-label",
+        className: "peta-label" + (o.labelClass ? " " + o.labelClass : ""),
       });
       return L.marker(latlng, { icon: icon, interactive: false, keyboard: false });
     }

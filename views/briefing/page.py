@@ -86,7 +86,7 @@ with state.guarded():
         c_pdf.download_button(t("briefing.pdf"), st.session_state["brief_pdf"],
                               file_name="paket-briefing.pdf", mime="application/pdf",
                               icon=":material/download:", width="stretch")  # fmt: skip
-    wanted = c_proj.toggle(t("briefing.projector"), value=projector)
+    wanted = c_proj.toggle(t("briefing.projector"), value=projector, help=t("briefing.projector.help"))
     if wanted != projector:
         if wanted:
             st.query_params["proyektor"] = "1"

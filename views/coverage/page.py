@@ -49,7 +49,7 @@ with state.guarded():
     if bad:
         st.warning(t("cov.cutoffs.bad", values=", ".join(map(str, bad))))
     top[2].toggle(t("cov.use_units"), value=True, key="cov_use_units")
-    sim_on = top[3].toggle(t("cov.sim.toggle"), value=False, key="cov_sim")
+    sim_on = top[3].toggle(t("cov.sim.toggle"), value=False, key="cov_sim", help=t("cov.sim.help"))
     if not cutoffs:
         st.warning(t("cov.no_cutoffs"))
         st.stop()
@@ -86,6 +86,7 @@ with state.guarded():
 
 
 # the live part: map, units and figures, refreshed without redrawing the rest of the page
+st.html(live.STEADY_CSS)  # a timed refresh does not fade the live part
 st.fragment(run_every=f"{int(st.session_state.get('cov_refresh', 5))}s")(live.render)()
 
 with state.guarded():

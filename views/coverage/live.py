@@ -206,10 +206,18 @@ def _map(area: Area, live: Live, analysis, cutoffs_s, roads, mode, picked, sim, 
     )
 
 
+#: Streamlit fades the elements of a running fragment after a moment; the live part refreshes
+#: every few seconds in the background and must not flicker (the running indicator still shows).
+STEADY_CSS = (
+    "<style>.st-key-cov-live [data-stale='true'], .st-key-cov-live[data-stale='true']"
+    "{opacity:1 !important;transition:none !important}</style>"
+)
+
+
 def render() -> None:
     """One run of the live part (called inside ``st.fragment(run_every=…)`` by the page)."""
     started = time.perf_counter()
-    with state.guarded():
+    with st.container(key="cov-live"), state.guarded():
         area = state.get_area()
         store = state.get_store()
         op_id = int(st.session_state["cov_op"])

@@ -70,8 +70,9 @@ def _network_sidebar() -> None:
                         state.load_network_file(path)
                         st.session_state["network"] = ("file", str(path))
                         st.rerun()
-                    except GeoError as exc:
-                        st.error(t("sidebar.network.bad_file", error=exc))
+                    except GeoError as exc:  # said with the user's file name, not the stored one
+                        error = str(exc).replace(path.name, upload.name)
+                        st.error(t("sidebar.network.bad_file", error=error))
 
 
 with st.sidebar:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -60,9 +61,43 @@ def simplified(frame: gpd.GeoDataFrame, tolerance_m: float, crs_metric: str) -> 
     return out[~out.geometry.is_empty]
 
 
-def label_points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A point inside each polygon (``representative_point``) for labels, EPSG:4326."""
-    return frame.set_geometry(frame.geometry.representative_point())
+def label_points(
+    frame: gpd.GeoDataFrame,
+    *,
+    avoid: gpd.GeoSeries | None = None,
+    clearance_m: float = 1500.0,
+    spacing_m: float = 120.0,
+) -> gpd.GeoDataFrame:
+    """A point inside each polygon for its label, EPSG:4326, clear of the points in ``avoid``.
+
+    Without ``avoid`` it is the polygon's ``representative_point``. With it, candidates on a
+    grid inside the polygon (kept off its edge) are scored by their distance to the nearest
+    point to avoid (up to ``clearance_m``), less a third of their distance from the
+    representative point, so a label stays central but leaves the map's markers uncovered.
+    """
+    base = frame.geometry.representative_point()
+    if avoid is None or avoid.empty:
+        return frame.set_geometry(base)
+    crs = settings.crs_metric
+    polygons = frame.geometry.to_crs(crs)
+    centres = gpd.GeoSeries(base, crs=frame.crs).to_crs(crs)
+    obstacles = shapely.MultiPoint(list(avoid.to_crs(crs).geometry))
+    out = []
+    for poly, centre in zip(polygons, centres, strict=True):
+        inner = poly.buffer(-spacing_m)
+        inner = poly if inner.is_empty else inner
+        x0, y0, x1, y1 = inner.bounds
+        xs = np.arange(x0, x1 + spacing_m, spacing_m)
+        ys = np.arange(y0, y1 + spacing_m, spacing_m)
+        grid = shapely.points(np.array([(x, y) for y in ys for x in xs]))
+        grid = grid[shapely.contains(inner, grid)]
+        if not len(grid):
+            out.append(centre)
+            continue
+        clear = np.minimum(shapely.distance(grid, obstacles), clearance_m)
+        score = clear - shapely.distance(grid, centre) / 3.0
+        out.append(grid[int(np.argmax(score))])
+    return frame.set_geometry(gpd.GeoSeries(out, crs=crs).to_crs(frame.crs).to_numpy())
 
 
 def display_layers(area: Area) -> dict[str, gpd.GeoDataFrame]:

@@ -104,7 +104,10 @@ def get_network(profile: str = "car") -> CompiledNetwork:
 @st.cache_resource(show_spinner=False)
 def _display(area_key: str, _area: Area) -> dict[str, gpd.GeoDataFrame]:
     layers = display_layers(_area)
-    layers["kecamatan_labels"] = label_points(_area.kecamatan[["nama", "geometry"]])
+    # kecamatan names kept clear of the markers the map shows by default (issue 10, item 15)
+    shown = [c for c, (_, _, on) in CATEGORY_STYLE.items() if on]
+    markers = _area.places[_area.places["category"].isin(shown)].geometry
+    layers["kecamatan_labels"] = label_points(_area.kecamatan[["nama", "geometry"]], avoid=markers)
     layers["kelurahan_labels"] = label_points(_area.kelurahan[["nama", "geometry"]])
     return layers
 

@@ -88,17 +88,22 @@ class PgServer:
         ]
         if not self.durable:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        self._options = " ".join(options)
+        self._pg_ctl("start")
+        return self
+
+    def _pg_ctl(self, action: str) -> None:
+        bin_ = bindir()
+        assert bin_ is not None
         self._run(
             str(bin_ / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"),
-            "-o", " ".join(options), "-w", "-t", "60", "start",
+            "-o", self._options, "-m", "fast", "-w", "-t", "60", action,
         )  # fmt: skip
-        return self
 
     def restart(self) -> None:
         """Stop the server (fast: connections dropped) and start it again."""
-        bin_ = bindir()
-        assert bin_ is not None
-        self._run(str(bin_ / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "restart")
+        self._pg_ctl("stop")
+        self._pg_ctl("start")
 
     def url(self, db: str = "postgres", *, tcp: bool = False) -> str:
         """Connection URL of a database (unix socket, or 127.0.0.1 with ``tcp``)."""

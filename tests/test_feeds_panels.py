@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,11 +21,19 @@ PAGE = "views/coverage/page.py"
 
 
 @pytest.fixture
-def coverage() -> AppTest:
+def coverage() -> Iterator[AppTest]:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240).run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
-    return at
+    yield at
+    # caches keyed by (operation id, revision) live as long as the process: another test's
+    # fresh store has the same ids, so leave none behind
+    from views.coverage import cached
+    from views.live import replay
+
+    for fn in (cached.targets, cached.post_sources, cached.analysis, cached.isochrones,
+               cached.backup, replay._targets, replay._analysis):  # fmt: skip
+        fn.clear()
 
 
 def _button(at: AppTest, label: str):

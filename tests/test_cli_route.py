@@ -191,3 +191,17 @@ def test_vias_and_depart(capsys):
     assert [w["label"] for w in data["waypoints"]] == [POLRES, "Lapangan Garuda", KPU]
     assert data["profile"] == "car"
     assert data["route"]["sheet"]["segments"][0]["eta"].startswith("07:3")
+
+
+def test_coordinates_with_a_minus_sign_need_no_equals(capsys):
+    """``--from -5.1129,105.3076`` (lat,lon as map apps copy it) is a value, not an option."""
+    status = main(
+        ["route", "--from", "-5.1129,105.3076", "--via", "-5.1200,105.3100", "-5.1250,105.3050",
+         "--to", KPU, "--json"]
+    )  # fmt: skip
+    assert status == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(w["lon"], w["lat"]) for w in data["waypoints"][:3]] == [
+        (105.3076, -5.1129), (105.31, -5.12), (105.305, -5.125),
+    ]  # fmt: skip
+    assert data["waypoints"][0]["snap_distance_m"] < 5

@@ -257,6 +257,16 @@ def is_url(path: Any) -> bool:
     return isinstance(path, str) and path.startswith(("postgresql://", "postgres://"))
 
 
+class DatabaseURL(str):
+    """A PostgreSQL store's ``path``: its URL (password hidden), usable as a key like a path."""
+
+    __slots__ = ()
+
+    def resolve(self) -> DatabaseURL:
+        """The URL itself (as ``Path.resolve`` gives one key per file)."""
+        return self
+
+
 def now_iso() -> str:
     """Current UTC time, ISO 8601 with seconds."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -285,7 +295,7 @@ class Store:
         if is_url(path):
             from plan import _pg
 
-            self.path: Any = _pg.redact(str(path))
+            self.path: Any = DatabaseURL(_pg.redact(str(path)))
             self._pg = _pg.engine(str(path))
             self._pg.migrate(MIGRATIONS, now_iso())
             return

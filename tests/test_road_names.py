@@ -19,8 +19,9 @@ PASSWORD = "kata-sandi-uji-9"
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(tmp_path / "operasi.sqlite")
+def store(store_path) -> Store:
+    """A fresh store: SQLite, and PostgreSQL where the test server runs (``store_path``)."""
+    return Store(store_path)
 
 
 def _as(store: Store, role: str) -> Store:

@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from geo import settings
-from geo.area import Area
+from geo.area import Area, display_road_names
 
 #: Simplification tolerance (metres) per layer.
 TOLERANCE_M: dict[str, float] = {
@@ -108,9 +108,13 @@ def display_layers(area: Area) -> dict[str, gpd.GeoDataFrame]:
     dict
         ``roads``, ``kota``, ``kecamatan``, ``kelurahan``, ``settlements``, ``rivers``, and
         ``overview`` (kecamatan outlines and main roads, coarsely simplified, for a minimap).
+        ``roads`` has the street ``name`` shown for each road (a planner's, OSM's, or "jalan
+        tanpa nama"), for tooltips.
     """
     sources = {
-        "roads": area.edges[["highway", "length", "geometry"]],
+        "roads": area.edges[["highway", "length", "geometry"]].assign(
+            name=display_road_names(area)
+        ),
         "kota": area.kota[["nama", "geometry"]],
         "kecamatan": area.kecamatan[["nama", "kode_kec", "geometry"]],
         "kelurahan": area.kelurahan[["nama", "kode", "geometry"]],

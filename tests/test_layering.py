@@ -58,14 +58,6 @@ _SQL = re.compile(
 #: Folders that may hold SQL.
 SQL_FOLDERS = frozenset({"plan"})
 
-#: Arrows the table forbids that the code still has (file, imported module), each to be removed:
-#: the folder's test ignores them, ``test_known_violations_are_gone`` (xfail) waits for them.
-KNOWN_VIOLATIONS: dict[str, frozenset[tuple[str, str]]] = {
-    # catches sqlite3.Error around plan.road_names.road_names; plan should raise PlanError
-    "views": frozenset({("views/state.py", "sqlite3")}),
-}
-
-
 def _ours() -> set[str]:
     """Our top-level import names: packages and top-level modules of the repository."""
     names = {p.name for p in ROOT.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
@@ -90,17 +82,16 @@ def _imports(path: Path) -> list[tuple[int, str]]:
     return out
 
 
-def _violations(folder: str, *, known: bool = False) -> list[str]:
-    """Forbidden imports of a folder; ``known``: only those listed in ``KNOWN_VIOLATIONS``."""
+def _violations(folder: str) -> list[str]:
+    """Forbidden imports of a folder (``file:line imports module``)."""
     allowed, never = RULES[folder]
-    listed = KNOWN_VIOLATIONS.get(folder, frozenset())
     ours = _ours()
     found = []
     for path in _files(folder):
         rel = path.relative_to(ROOT).as_posix()
         for line, module in _imports(path):
             top = module.split(".")[0]
-            if top == folder or ((rel, top) in listed) != known:
+            if top == folder:
                 continue
             if (top in ours and top not in allowed) or top in never:
                 found.append(f"{rel}:{line} imports {module}")
@@ -127,12 +118,6 @@ def test_folder_imports_only_what_it_may(folder: str) -> None:
     if not _files(folder):
         pytest.skip(f"{folder} does not exist (yet)")
     assert _violations(folder) == []
-
-
-@pytest.mark.xfail(reason="views/state.py imports sqlite3 (see KNOWN_VIOLATIONS)", strict=False)
-@pytest.mark.parametrize("folder", sorted(KNOWN_VIOLATIONS))
-def test_known_violations_are_gone(folder: str) -> None:
-    assert _violations(folder, known=True) == []
 
 
 @pytest.mark.parametrize("folder", sorted(set(RULES) - SQL_FOLDERS))

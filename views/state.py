@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,11 +69,7 @@ def get_area() -> Area:
     Road names planners gave this network (``plan.road_names``) are applied.
     """
     base = _base_area()
-    try:
-        names = road_names(get_store(), base.key)
-    except sqlite3.Error:
-        log.exception("road names unreadable")
-        names = {}
+    names = road_names(get_store(), base.key)
     if not names:
         return base
     return _named_area(base.key, tuple(sorted(names.items())), base)

@@ -14,6 +14,7 @@ from shapely.ops import substring
 from geo._errors import InputFileError
 from geo.area import Area
 from geo.formats import (
+    ROUTE_COLORS,
     NamedLine,
     plan_features,
     read_closures,
@@ -72,7 +73,8 @@ def test_kml_is_styled_xml(plan):
     marks = root.findall(".//k:Placemark", ns)
     assert [m.find("k:name", ns).text for m in marks][:1] == ["Rute utama"]
     assert len(marks) == 5
-    assert marks[0].find(".//k:LineStyle/k:color", ns).text.lower() == "ff2827d6"
+    rgb = ROUTE_COLORS[0].lstrip("#").lower()  # KML colours are aabbggrr
+    assert marks[0].find(".//k:LineStyle/k:color", ns).text.lower() == "ff" + rgb[4:] + rgb[2:4] + rgb[:2]
     coords = marks[0].find(".//k:LineString/k:coordinates", ns).text.split()
     assert len(coords) == len(plan.main.geometry.coords)
 

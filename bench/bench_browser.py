@@ -77,9 +77,10 @@ DRAWN_JS = """min => {
     return n >= min;
 }"""
 
-STALE_JS = """() => document.querySelectorAll(
-    "[data-stale='true'], .stale-element, [data-testid='stElementContainer'][data-stale='true']"
-).length"""
+STALE_JS = """() => [...document.querySelectorAll(
+    "[data-testid='stElementContainer'], [data-testid='stVerticalBlock']")]
+    .filter(e => parseFloat(getComputedStyle(e).opacity) < 0.9).length"""
+"""Elements drawn greyed out (Streamlit fades a stale element after a short delay)."""
 
 
 # ------------------------------------------------------------------------------------------

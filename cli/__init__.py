@@ -5,7 +5,15 @@ A thin composition of ``geo`` (area, routing, coverage), ``plan`` (the operation
 package registers every command; ``main`` runs one.
 """
 
-from cli import area, briefing, coverage, devices, route  # noqa: F401  (registers the commands)
+from cli import (  # noqa: F401  (registers the commands)
+    area,
+    briefing,
+    coverage,
+    devices,
+    migrate,
+    route,
+    users,
+)
 from cli.core import main
 
 __all__ = ["main"]

@@ -15,6 +15,7 @@ each one before use, so a restarted server is reconnected to.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
@@ -306,6 +307,7 @@ class Engine:
 
     def __init__(self, url: str, *, max_size: int = 10) -> None:
         self.url = url
+        self.pid = os.getpid()
         self.pool = ConnectionPool(
             url,
             min_size=1,
@@ -509,7 +511,8 @@ def engine(url: str) -> Engine:
     """The process's engine for a URL (one pool per database)."""
     with _ENGINES_GUARD:
         found = _ENGINES.get(url)
-        if found is None or found.pool.closed:
+        # a forked child never shares its parent's connections: it opens its own pool
+        if found is None or found.pool.closed or found.pid != os.getpid():
             found = _ENGINES[url] = Engine(url)
         return found
 

@@ -177,6 +177,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "escort.saved.delete": ("Hapus", "Delete"),
     "escort.saved.deleted": ("Rencana '{name}' dihapus.", "Plan '{name}' deleted."),
     "escort.kind.escort": ("Pengawalan", "Escort"),
+    "escort.max_word": ("maks.", "max."),
     "escort.kind.patrol": ("Patroli", "Patrol"),
     "escort.saved.summary": (
         "{kind} · {profile} · {km:.2f} km · {min:.1f} menit · disimpan {updated}",

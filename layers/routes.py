@@ -45,8 +45,8 @@ def _tip(*parts: str) -> str:
     return "<br>".join(html.escape(p) for p in parts if p)
 
 
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 60:.1f} mnt"
+def _minutes(seconds: float, unit: str = "mnt") -> str:
+    return f"{seconds / 60:.1f} {unit}"
 
 
 def route_line(
@@ -56,10 +56,12 @@ def route_line(
     label: str,
     animated: bool,
     theme: str = "light",
+    minute_unit: str = "mnt",
 ) -> folium.Element:
     """One route: an animated AntPath (main) or a dashed line (alternative)."""
     th = THEMES[theme]
-    tip = _tip(label, f"{route.length_m / 1000:.2f} km · {_minutes(route.travel_time_s)}")
+    tip = _tip(label, f"{route.length_m / 1000:.2f} km · "
+               f"{_minutes(route.travel_time_s, minute_unit)}")  # fmt: skip
     if animated:
         return AntPath(
             _latlon(route.geometry),
@@ -105,6 +107,7 @@ def escort_group(
     main_label: str,
     alt_label: str,
     theme: str = "light",
+    minute_unit: str = "mnt",
 ) -> folium.FeatureGroup:
     """The main route (AntPath), alternatives in distinct dashed colours, and the waypoints.
 
@@ -128,11 +131,11 @@ def escort_group(
             color=ROUTE_COLORS[i % len(ROUTE_COLORS)],
             label=alt_label.format(n=i),
             animated=False,
-            theme=theme,
+            theme=theme, minute_unit=minute_unit,
         ).add_to(group)
     if not plan.main.geometry.is_empty:
         route_line(
-            plan.main, color=ROUTE_COLORS[0], label=main_label, animated=True, theme=theme
+            plan.main, color=ROUTE_COLORS[0], label=main_label, animated=True, theme=theme, minute_unit=minute_unit
         ).add_to(group)
     last = len(plan.waypoints) - 1
     waypoint_markers(
@@ -246,6 +249,8 @@ def havens_group(
     name: str,
     limit_s: float,
     theme: str = "light",
+    minute_unit: str = "mnt",
+    max_word: str = "maks.",
 ) -> folium.FeatureGroup:
     """Stretches coloured by time to the nearest safe haven, and the havens themselves.
 
@@ -265,7 +270,7 @@ def havens_group(
             tooltip=_tip(
                 f"km {row.from_km:.2f}–{row.to_km:.2f}",
                 f"{row.haven}",
-                f"{_minutes(row.time_s)} (maks. {_minutes(row.worst_s)})",
+                f"{_minutes(row.time_s, minute_unit)} ({max_word} {_minutes(row.worst_s, minute_unit)})",
             ),
         ).add_to(group)
     used = set(stretches["haven"]) if len(stretches) else set()
@@ -290,6 +295,7 @@ def snapped_group(
     drawn_label: str,
     snapped_label: str,
     theme: str = "light",
+    minute_unit: str = "mnt",
 ) -> folium.FeatureGroup:
     """The drawn (or imported) line beside its network route, and the largest deviation."""
     th = THEMES[theme]
@@ -309,7 +315,7 @@ def snapped_group(
             opacity=0.9,
             tooltip=_tip(
                 snapped_label,
-                f"{snapped.route.length_m / 1000:.2f} km · {_minutes(snapped.route.travel_time_s)}",
+                f"{snapped.route.length_m / 1000:.2f} km · {_minutes(snapped.route.travel_time_s, minute_unit)}",
             ),
         ).add_to(group)
     folium.CircleMarker(
@@ -324,13 +330,15 @@ def snapped_group(
 
 
 def patrol_group(
-    patrol: PatrolRoute, *, name: str, theme: str = "light", color: str = OKABE_ITO["blue"]
+    patrol: PatrolRoute, *, name: str, theme: str = "light", color: str = OKABE_ITO["blue"],
+    minute_unit: str = "mnt",
 ) -> folium.FeatureGroup:
     """A patrol route (AntPath) with its stops numbered in visiting order."""
     th = THEMES[theme]
     group = folium.FeatureGroup(name=name, show=True)
     if not patrol.route.geometry.is_empty:
-        route_line(patrol.route, color=color, label=name, animated=True, theme=theme).add_to(group)
+        route_line(patrol.route, color=color, label=name, animated=True, theme=theme,
+                   minute_unit=minute_unit).add_to(group)  # fmt: skip
     size = round(22 * th.marker_scale)
     for number, stop in enumerate(patrol.stops):
         text = "P" if number == 0 else str(number)

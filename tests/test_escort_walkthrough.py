@@ -81,3 +81,12 @@ def test_words_in_the_session_language(page: AppTest) -> None:
     for raw in ("residential", "secondary", "tertiary"):
         assert raw not in roads
     assert page.multiselect(key="esc_vias").placeholder == t("common.choose") == "Pilih"
+
+
+
+def test_route_tooltips_in_english(page: AppTest) -> None:
+    page.sidebar.radio(key="lang").set_value("en").run()
+    assert not page.exception
+    script = _script(page)
+    assert t("escort.layer.main", lang="en") in script  # the English map
+    assert " min" in script and " mnt" not in script and "maks." not in script

@@ -141,7 +141,11 @@ with state.guarded():
 
     theme = st.session_state.get("map_theme", "light")
     m = state.page_map(show_places=False)
-    groups = [patrol_group(patrol, name=t("patrol.layer"), theme=theme)] if patrol else None
+    groups = (
+        [patrol_group(patrol, name=t("patrol.layer"), theme=theme, minute_unit=t("unit.min_short"))]
+        if patrol
+        else None
+    )
     st_folium(
         m,
         key=f"{P}map",

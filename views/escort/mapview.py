@@ -63,14 +63,15 @@ def draw_map(plan, sheets, closures, snapped, choice: int) -> None:
         groups.append(
             escort_group(
                 plan, name=t("escort.layer.routes"), main_label=t("escort.layer.main"),
-                alt_label=t("escort.layer.alt"), theme=theme,
+                alt_label=t("escort.layer.alt"), theme=theme, minute_unit=t("unit.min_short"),
             )
         )  # fmt: skip
         sheet = sheets[choice]
         groups.append(
             havens_group(
                 sheet.stretches, sheet.havens, name=t("escort.layer.havens"),
-                limit_s=sheet.haven_limit_s, theme=theme,
+                limit_s=sheet.haven_limit_s, theme=theme, minute_unit=t("unit.min_short"),
+                max_word=t("escort.max_word"),
             )
         )  # fmt: skip
         groups.append(
@@ -90,6 +91,7 @@ def draw_map(plan, sheets, closures, snapped, choice: int) -> None:
             snapped_group(
                 snapped, name=t("escort.layer.hand"), drawn_label=t("escort.layer.drawn"),
                 snapped_label=t("escort.layer.snapped"), theme=theme,
+                minute_unit=t("unit.min_short"),
             )
         )  # fmt: skip
     st_folium(

@@ -12,10 +12,6 @@ pytestmark = pytest.mark.browser
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def test_app_answers_health_within_20_seconds(app_server: dict) -> None:
-    assert app_server["health_seconds"] < 20
-
-
 def test_map_draws_roads_and_boundaries_offline(app_server: dict, offline_page) -> None:
     page, problems = offline_page
     page.goto(app_server["url"])

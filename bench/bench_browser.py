@@ -339,7 +339,10 @@ def page_open(browser, url: str, name: str, repeat: int) -> dict:
 
 
 def click_map(page: Page, fx: float, fy: float) -> None:
-    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    frame = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame.wait_for(state="visible", timeout=60_000)
+    frame.scroll_into_view_if_needed()
+    box = frame.bounding_box()
     page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
 
 

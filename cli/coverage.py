@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from cli.core import add_area_arg, area_from_arg, area_from_args, command
-from cli.users import acting_store, add_user_arg
+from cli.users import acting_store, add_user_arg, open_store
 from geo import coverage as cv
 from geo._errors import GeoError
 from geo.imports import read_positions
 from geo.network import CompiledNetwork, compile_network
 from geo.snap import require_operation_on_network
 from plan import operation as op
-from plan.store import Store, default_path
+from plan.store import Store
 
 
 def add_store_args(parser: argparse.ArgumentParser) -> None:
@@ -42,7 +42,7 @@ def add_store_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return acting_store(args, Store(Path(args.db) if args.db else default_path()))
+    return acting_store(args, open_store(args.db))
 
 
 def operation_from_args(

@@ -13,16 +13,15 @@ import argparse
 import getpass
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from cli.core import command
 from cli.coverage import add_store_args
-from cli.users import acting_store
+from cli.users import acting_store, open_store
 from plan import devices as dv
 from plan import operation as op
 from plan.operation import PlanError
-from plan.store import Store, default_path
+from plan.store import Store
 
 _ASK = "\0ask"
 
@@ -61,7 +60,7 @@ def _device_json(d: dv.Device) -> dict[str, Any]:
 
 def run_devices(args: argparse.Namespace) -> dict[str, Any]:
     """Register, list or remove devices, or list refused reports."""
-    store = acting_store(args, Store(Path(args.db) if args.db else default_path()))
+    store = acting_store(args, open_store(args.db))
     operation = _operation(store, args.operation)
     if args.action == "add":
         if not args.unit or not args.device:

@@ -24,7 +24,7 @@ from cli.core import command
 from plan import users
 from plan.operation import PlanError
 from plan.roles import ANONYMOUS, ROLES, SYSTEM
-from plan.store import Store, default_path
+from plan.store import Store, default_path, is_url
 
 _STDIN_LINES: list[str] = []  # lines already read from standard input, in order
 
@@ -54,13 +54,26 @@ def read_secret(prompt: str) -> str:
     return line.rstrip("\r\n")
 
 
-def _open(args: argparse.Namespace) -> Store:
-    db = getattr(args, "db", None)
-    path = Path(db) if db else default_path()
+def open_store(db: str | None) -> Store:
+    """The store of ``--db`` (a file or a ``postgresql://`` URL), else ``$PETA_DB`` or the default.
+
+    Raises
+    ------
+    PlanError
+        If the file named is a folder.
+    """
+    target = db or os.environ.get("PETA_DB")
+    if is_url(target):
+        return Store(target)
+    path = Path(target) if target else default_path()
     if path.is_dir():
         msg = f"--db {path}: sebuah folder, bukan berkas penyimpanan."
         raise PlanError(msg)
     return Store(path)
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return open_store(getattr(args, "db", None))
 
 
 def acting_store(args: argparse.Namespace, store: Store | None = None) -> Store:

@@ -15,6 +15,7 @@ each one before use, so a restarted server is reconnected to.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sqlite3
@@ -29,6 +30,10 @@ from psycopg.adapt import Dumper, Loader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from plan.operation.model import PlanError
+
+# The pool reports each failed connection attempt as a warning. The app's log records it, but a
+# command-line user gets the one ``galat:`` line the failure becomes, not the retries.
+logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
 
 #: Key of the advisory lock every write holds (one writer at a time, across processes).
 WRITE_LOCK = 7_461_001

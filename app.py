@@ -7,7 +7,7 @@ import streamlit as st
 from geo._errors import GeoError
 from geo.upload_cache import save_upload
 from i18n import LANGUAGES, t
-from views import state
+from views import access, signin, state
 
 st.set_page_config(
     page_title="Peta Pengamanan Polres Metro",
@@ -19,6 +19,7 @@ st.session_state.setdefault("lang", "id")
 st.session_state.setdefault("basemap", "area")
 st.session_state.setdefault("network", ("rbi", ""))
 
+actor = signin.signed_in(state.base_store())  # sign-in before any page
 PAGES = [
     st.Page("views/map.py", title=t("nav.map"), icon=":material/map:", default=True),
     st.Page("views/coverage/page.py", title=t("nav.coverage"), icon=":material/radar:", url_path="cakupan"),
@@ -26,6 +27,16 @@ PAGES = [
     st.Page("views/patrol.py", title=t("nav.patrol"), icon=":material/directions_car:", url_path="patroli"),
     st.Page("views/briefing/page.py", title=t("briefing.nav"), icon=":material/co_present:", url_path="briefing"),
 ]
+ADMIN_PAGE = st.Page("views/admin.py", title=t("admin.nav"),
+                     icon=":material/admin_panel_settings:", url_path="admin")  # fmt: skip
+if actor is None:  # only the sign-in form, under every page's address (deep links survive)
+    st.navigation(
+        [st.Page(signin.page, title=p.title, url_path=p.url_path or "masuk", default=p._default)
+         for p in [*PAGES, ADMIN_PAGE]], position="hidden",
+    ).run()  # fmt: skip
+    st.stop()
+if access.has_role(*access.AUDIT_ROLES):  # users and the audit log
+    PAGES.append(ADMIN_PAGE)
 page = st.navigation(PAGES)
 
 
@@ -77,6 +88,7 @@ def _network_sidebar() -> None:
 
 with st.sidebar:
     st.title(t("app.title"))
+    signin.account_box(state.base_store(), actor)
     st.radio(
         t("sidebar.language"),
         list(LANGUAGES),

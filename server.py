@@ -11,7 +11,11 @@ import streamlit as st
 
 from feeds import http as feeds_http
 from layers import served
+from plan.store import Store
+from plan.users import bootstrap_admin
 
 routes: list = [*served.routes, *feeds_http.routes]
+
+bootstrap_admin(Store())  # a fresh store: the first admin, its random password printed here once
 
 app = st.App("app.py", routes=routes, lifespan=feeds_http.lifespan)

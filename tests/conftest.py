@@ -75,3 +75,15 @@ def store_path(request: pytest.FixtureRequest, tmp_path):
     url = server.new_database(template=server.template)
     yield url
     _pg.close_engine(url)
+
+
+@pytest.fixture
+def signed_in_app():
+    """Factory ``(role="admin", default_timeout=120) -> AppTest`` of ``app.py``, signed in.
+
+    Every page needs a signed-in user: the session is signed in as a saved user of that role in
+    the test's own store, made with a random password (``tests/_signin.py``).
+    """
+    from _signin import app_test
+
+    return app_test

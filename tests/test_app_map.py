@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from _signin import app_test
 from streamlit.testing.v1 import AppTest
 
 from i18n import keys, t
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    return app_test(default_timeout=120).run()
 
 
 def _all_json_args(node) -> list[str]:

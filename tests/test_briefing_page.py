@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
+from _signin import app_test
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +20,7 @@ def _map_args(node) -> list[str]:
 
 
 def test_every_slide_renders_with_title_legend_and_marking() -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at = app_test(default_timeout=180).run()
     at.switch_page("views/briefing/page.py").run()
     assert not at.exception and not at.error
     seen = []
@@ -63,7 +63,7 @@ def test_time_slider_shows_active_venues_and_convoys(area) -> None:
                     request=plan_request(plan), result=plan_result(plan),
                     depart="2026-11-25T08:00")  # fmt: skip
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at = app_test(default_timeout=180).run()
     at.switch_page("views/briefing/page.py").run()
     assert not at.exception and not at.error
     slider = at.select_slider(key="brief_time")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _signin import app_test
 from _tps_sample import tps_csv
 from streamlit.testing.v1 import AppTest
 
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = app_test(default_timeout=60).run()
     at.switch_page("views/coverage/page.py").run()
     assert not at.exception, at.exception
     return at

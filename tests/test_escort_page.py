@@ -8,6 +8,7 @@ from pathlib import Path
 
 import folium
 import pytest
+from _signin import app_test
 from shapely.geometry import LineString, shape
 from streamlit.testing.v1 import AppTest
 
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _page(path: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = app_test(default_timeout=120).run()
     at.switch_page(path).run()
     return at
 
@@ -92,7 +93,7 @@ def test_escort_page_shows_route_alternatives_sheet_and_havens():
 
 
 def test_closure_drawn_on_the_map_is_avoided(crossing):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = app_test(default_timeout=120).run()
     at.switch_page("views/escort/page.py").run()
     before = _table(at, t("escort.col.route"))[t("escort.col.time")].iloc[0]
     at.session_state["esc_map"] = {"all_drawings": [crossing], "last_clicked": None}
@@ -153,7 +154,7 @@ def test_saving_a_plan_stores_it_with_the_operation(area):
 
 
 def test_escort_page_in_english():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = app_test(default_timeout=120).run()
     at.sidebar.radio[0].set_value("en").run()
     at.switch_page("views/escort/page.py").run()
     assert at.header[0].value == t("escort.title", lang="en")

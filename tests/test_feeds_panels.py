@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from _signin import app_test
 from streamlit.testing.v1 import AppTest
 
 from feeds.ingest import area_rules
@@ -22,7 +23,7 @@ PAGE = "views/coverage/page.py"
 
 @pytest.fixture
 def coverage() -> Iterator[AppTest]:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240).run()
+    at = app_test(default_timeout=240).run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     yield at

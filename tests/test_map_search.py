@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from _signin import app_test
 from streamlit.testing.v1 import AppTest
 
 from i18n import t
@@ -28,7 +29,7 @@ def _map_args(at: AppTest) -> dict:
 
 
 def test_search_marks_and_centres_the_place(area) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at = app_test(default_timeout=90).run()
     at.switch_page("views/map.py").run()
     assert not at.exception
     at.text_input(key="place_query").set_value("nuwo").run()
@@ -48,7 +49,7 @@ def test_search_marks_and_centres_the_place(area) -> None:
 
 
 def test_map_chrome_scale_in_metres_labels_by_zoom() -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at = app_test(default_timeout=90).run()
     at.switch_page("views/map.py").run()
     args = _map_args(at)
     script = args["script"]

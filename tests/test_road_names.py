@@ -73,9 +73,7 @@ def test_bad_names_and_roles_are_refused(area: Area, store: Store):
 
 def test_map_page_names_the_clicked_road(area: Area, tmp_path, monkeypatch) -> None:
     """A click on the map page names the road; a planner's name is saved and shown."""
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
+    from _signin import app_test
 
     from i18n import t
 
@@ -83,9 +81,7 @@ def test_map_page_names_the_clicked_road(area: Area, tmp_path, monkeypatch) -> N
     row = area.edges.iloc[42]
     mid = row.geometry.interpolate(0.5, normalized=True)
     snap = snap_point(area, mid.x, mid.y)
-    app = AppTest.from_file(
-        str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120
-    )
+    app = app_test(default_timeout=120)
     app.session_state["map_click"] = {
         "lat": mid.y, "lon": mid.x, "road_lat": snap.lat, "road_lon": snap.lon,
         "distance": snap.distance_m, "kelurahan": snap.kelurahan, "street": snap.street,

@@ -20,7 +20,7 @@ from layers.routes import patrol_group
 from plaintext import escape_markdown
 from plan import routes as saved
 from plan.operation import ensure_default_operation, load_operation
-from views import state
+from views import access, plan_versions, state
 
 P = "pat_"
 STOP_KINDS = ("tps", "venue", "cctv", "election_office", "landmark", "school", "worship",
@@ -210,7 +210,9 @@ with state.guarded():
             t("patrol.save.name"), value=f"Patroli {patrol.stops[0].label} {clock:%H:%M}",
             key=f"{P}plan_name",
         )  # fmt: skip
-        if s2.button(t("patrol.save.button"), key=f"{P}save", type="primary"):
+        if access.can("route_plan.save") and s2.button(
+            t("patrol.save.button"), key=f"{P}save", type="primary"
+        ):
             saved.save_route_plan(
                 store,
                 int(op_id),
@@ -241,6 +243,9 @@ with state.guarded():
             f"{t('patrol.km', v=result.get('length_m', 0) / 1000)} · "
             f"{t('patrol.minutes', v=result.get('duration_s', result.get('travel_time_s', 0)) / 60)}"
         )
-        if b.button(t("patrol.saved.delete"), key=f"{P}del_{item.id}"):
+        if access.can("route_plan.delete") and b.button(
+            t("patrol.saved.delete"), key=f"{P}del_{item.id}"
+        ):
             saved.delete_route_plan(store, int(op_id), item.name)
             st.rerun()
+    plan_versions.render(store, int(op_id), "patrol")

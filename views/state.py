@@ -27,7 +27,9 @@ from layers.area import area_bundle
 from layers.base import MapText, base_map
 from plan.road_names import road_names
 from plan.store import Store
+from plan.users import bootstrap_admin
 from style import CATEGORY_STYLE
+from views import access
 
 log = logging.getLogger("peta")
 
@@ -135,12 +137,22 @@ def base_layers() -> tuple[str, tuple, dict[str, int]]:
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str | None) -> Store:
-    return Store(path)
+    store = Store(path)
+    bootstrap_admin(store)  # a fresh store: the first admin, password printed once
+    return store
+
+
+def base_store() -> Store:
+    """The operation store, not bound to a user (the sign-in reads users through it)."""
+    return _store(os.environ.get("PETA_DB"))
 
 
 def get_store() -> Store:
-    """The operation store (``$PETA_DB`` or the user data folder)."""
-    return _store(os.environ.get("PETA_DB"))
+    """The operation store (``$PETA_DB`` or the user data folder), acting for the signed-in user.
+
+    Every write through it is checked against the user's role by the store itself.
+    """
+    return access.bind(base_store())
 
 
 def map_text() -> MapText:

@@ -24,6 +24,12 @@ from plan.store import Store
 from views import messages, state
 
 MODES = ("view", "add_post", "move_post", "place_unit", "incident")
+#: What a click of each mode writes (the modes a role may not write are not offered).
+MODE_ACTIONS = {
+    "add_post": "post.add",
+    "move_post": "post.move",
+    "place_unit": "positions.ingest",
+}
 BOX = "coverage"
 
 

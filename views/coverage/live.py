@@ -24,7 +24,7 @@ from layers.control import TextLayerControl
 from layers.legend import title_block
 from plan import operation as op
 from plan.store import Store
-from views import messages, state
+from views import access, messages, state
 from views.coverage import cached as cs
 from views.coverage import clicks
 from views.coverage.figures import figures, incident_panel
@@ -57,7 +57,7 @@ def _mode_picker(live: Live) -> tuple[str, object]:
     mode_col, pick_col = st.columns([3, 2])
     mode = mode_col.radio(
         t("cov.mode"),
-        clicks.MODES,
+        [m for m in clicks.MODES if access.can(clicks.MODE_ACTIONS.get(m))],
         format_func=lambda m: t(f"cov.mode.{m}"),
         horizontal=True,
         key="cov_mode",

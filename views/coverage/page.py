@@ -13,7 +13,7 @@ import streamlit as st
 
 from i18n import t
 from plan import operation as op
-from views import state
+from views import access, state
 from views.coverage import cached as cs
 from views.coverage import live, panels
 from views.coverage.panels_staff import strength_line
@@ -49,7 +49,8 @@ with state.guarded():
     if bad:
         st.warning(t("cov.cutoffs.bad", values=", ".join(map(str, bad))))
     top[2].toggle(t("cov.use_units"), value=True, key="cov_use_units")
-    sim_on = top[3].toggle(t("cov.sim.toggle"), value=False, key="cov_sim", help=t("cov.sim.help"))
+    sim_on = top[3].toggle(t("cov.sim.toggle"), value=False, key="cov_sim",
+                       disabled=not access.can("positions.ingest"), help=t("cov.sim.help"))
     if not cutoffs:
         st.warning(t("cov.no_cutoffs"))
         st.stop()

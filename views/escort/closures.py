@@ -11,7 +11,7 @@ from geo import formats
 from geo.routing import Closure, closures_from_features
 from i18n import t
 from plan import routes as saved
-from views import state
+from views import access, state
 from views.escort.form import P
 
 
@@ -60,7 +60,9 @@ def closures_section(store, op_id: int, drawings: list[dict[str, Any]], draw_mod
                 drawn = drawn_closures(drawings)
                 st.caption(t("escort.closures.drawn", n=len(drawn)))
                 closures += drawn
-                if drawn and st.button(t("escort.closures.save"), key=f"{P}save_closures"):
+                if drawn and access.can("closure.add") and st.button(
+                    t("escort.closures.save"), key=f"{P}save_closures"
+                ):
                     for closure in drawn:
                         saved.save_closure(store, op_id, closure)
                     st.toast(t("escort.closures.saved_n", n=len(drawn)))
@@ -76,7 +78,9 @@ def closures_section(store, op_id: int, drawings: list[dict[str, Any]], draw_mod
                 placeholder=t("common.choose"),
             )
             closures += [by_id[i] for i in chosen]
-            if chosen and st.button(t("escort.closures.delete"), key=f"{P}delete_closures"):
+            if chosen and access.can("closure.delete") and st.button(
+                t("escort.closures.delete"), key=f"{P}delete_closures"
+            ):
                 for i in chosen:
                     saved.delete_closure(store, op_id, i)
                 st.rerun()

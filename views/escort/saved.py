@@ -11,6 +11,7 @@ from geo import formats
 from i18n import fmt, t
 from plaintext import escape_markdown
 from plan import routes as saved
+from views import access, plan_versions
 from views.escort.form import PICK, P, pend
 
 
@@ -82,8 +83,11 @@ def saved_section(store, op_id: int, labels: dict[str, str]) -> None:
                 values["date"], values["time"] = when.date(), when.time()
             pend(**values)
             st.rerun()
-        if b2.button(t("escort.saved.delete"), key=f"{P}delete"):
+        if access.can("route_plan.delete") and b2.button(
+            t("escort.saved.delete"), key=f"{P}delete"
+        ):
             saved.delete_route_plan(store, op_id, pick)
             st.toast(t("escort.saved.deleted", name=escape_markdown(pick)))
             st.rerun()
+        plan_versions.render(store, op_id, "escort")
 

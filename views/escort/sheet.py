@@ -11,6 +11,7 @@ from geo.routing import RoutePlan
 from i18n import t
 from plaintext import escape_markdown
 from plan import routes as saved
+from views import access
 from views.escort.form import P
 
 
@@ -176,7 +177,9 @@ def save_section(store, op_id: int, plan, clock, depart, n_alts: int) -> None:
         st.session_state[key] = default_name
     st.session_state[f"{P}plan_name_default"] = default_name
     plan_name = s1.text_input(t("escort.save.name"), key=key)
-    if s2.button(t("escort.save.button"), key=f"{P}save", type="primary"):
+    if access.can("route_plan.save") and s2.button(
+        t("escort.save.button"), key=f"{P}save", type="primary"
+    ):
         saved.save_route_plan(
             store,
             op_id,

@@ -46,7 +46,7 @@ def open_page(page, url: str, title: str) -> None:
 def test_commander_page_shows_coverage_and_live_units(app_server: dict, offline_page) -> None:
     page, problems = offline_page
     open_page(page, app_server["url"], "Peta Cakupan")
-    frame = page.frame_locator(MAP_FRAME)
+    frame = page.frame_locator(MAP_FRAME).first  # the live map (the replay tab has its own)
     container = frame.locator("#map_div")
     expect(container).to_be_visible(timeout=90_000)
     counts = container.evaluate(COUNT_LAYERS)

@@ -311,8 +311,8 @@ def bench_province() -> dict:
 def bench_page() -> dict:
     os.environ["PETA_DB"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite")
     import streamlit.runtime.scriptrunner.script_runner as runner
-    from streamlit.testing.v1 import AppTest
 
+    from bench._signin import signed_in_app
     from plan import operation as op
     from plan.store import Store
 
@@ -328,7 +328,7 @@ def bench_page() -> dict:
 
     runner.exec_func_with_error_handling = timed
     try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        at = signed_in_app().run()
         at.switch_page("views/coverage/page.py").run()
         store = Store(os.environ["PETA_DB"])
         operation = op.get_operation(store, op.DEFAULT_OPERATION)

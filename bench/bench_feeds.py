@@ -193,8 +193,7 @@ def bench_throughput(devices: int, rate: float, seconds: float) -> dict:
 def bench_refresh(units: int, refreshes: int = 10, warmup: int = 3) -> dict:
     """Server time of the coverage page's timed refresh with ``units`` live units."""
     os.environ["PETA_DB"] = str(Path(tempfile.mkdtemp()) / "refresh.sqlite")
-    from streamlit.testing.v1 import AppTest
-
+    from bench._signin import signed_in_app
     from feeds.ingest import area_rules
     from plan import devices as dv
     from plan import live
@@ -202,7 +201,7 @@ def bench_refresh(units: int, refreshes: int = 10, warmup: int = 3) -> dict:
     from plan.store import Store
 
     page = next(p for p in ("views/coverage/page.py", "views/coverage.py") if (ROOT / p).exists())
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    at = signed_in_app(default_timeout=300).run()
     at.switch_page(page).run()
     store = Store(os.environ["PETA_DB"])
     oid = op.get_operation(store, op.DEFAULT_OPERATION).id
@@ -212,15 +211,15 @@ def bench_refresh(units: int, refreshes: int = 10, warmup: int = 3) -> dict:
     lon, lat = road_points(units)
     rng = np.random.default_rng(SEED)
     times = []
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=refreshes + 5)
     for k in range(refreshes):
-        now = datetime.now(UTC) - timedelta(seconds=5)
         reports = [
             live.Report(f"LIVE-{i:03d}", "osmand", lat[i] + rng.normal(0, 3e-4),
-                        lon[i] + rng.normal(0, 3e-4), now - timedelta(seconds=k))
+                        lon[i] + rng.normal(0, 3e-4), start + timedelta(seconds=k))
             for i in range(units)
         ]  # fmt: skip
         out = live.ingest(store, reports, rules)
-        assert all(isinstance(o, live.Row) for o in out)
+        assert all(isinstance(o, live.Row) for o in out), [o for o in out if not isinstance(o, live.Row)][:3]
         at.run()
         assert not at.exception, at.exception
         times.append(float(at.session_state["cov_refresh_s"]))

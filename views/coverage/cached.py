@@ -16,16 +16,17 @@ import streamlit as st
 
 from geo import coverage as cv
 from geo import settings, simulation
+from geo._errors import OffNetworkError
 from geo.area import Area
 from geo.display import simplified
 from geo.network import CompiledNetwork
+from geo.snap import require_operation_on_network
 from i18n import t
 from plan import operation as op
 from plan.store import Store
 from views import state
 from views.live import sim as live_sim
 
-WIB = "Asia/Jakarta"
 CUTOFF_CHOICES = [3, 5, 10, 15, 20, 30]
 
 #: Longest cutoff a user may type (minutes).
@@ -64,6 +65,16 @@ def roads(area_key: str, _area: Area, _network: CompiledNetwork) -> cv.Roads:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def targets(area_key: str, op_id: int, revision: int, _area: Area, _roads: cv.Roads, _data):
     return cv.locate_targets(_area, _roads, op.targets_frame(_data))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def off_network(area_key: str, op_id: int, revision: int, _area: Area, _data) -> str:
+    """Why the operation cannot be computed on the loaded network ('' when it can)."""
+    try:
+        require_operation_on_network(_area, op.posts_frame(_data), op.targets_frame(_data))
+    except OffNetworkError as exc:
+        return str(exc)
+    return ""
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -125,7 +136,7 @@ def labels(prefix: str, values: tuple[str, ...]) -> dict[str, str]:
 
 
 def local_time(ts: str) -> str:
-    return pd.Timestamp(ts).tz_convert(WIB).strftime("%d-%m %H:%M:%S")
+    return pd.Timestamp(ts).tz_convert(settings.timezone).strftime("%d-%m %H:%M:%S")
 
 
 def minutes(seconds: float) -> str:

@@ -34,7 +34,12 @@ with state.guarded():
     top = st.columns([3, 3, 2, 2])
     op_id = top[0].selectbox(t("cov.operation"), list(names), format_func=names.get, key="cov_op")
     st.session_state["operation_id"] = op_id
-    strength_line(op.load_operation(store, op_id))
+    data = op.load_operation(store, op_id)
+    refused = cs.off_network(area.key, op_id, data.operation.revision, area, data)
+    if refused:  # posts or venues far from the loaded network: no figures that would mislead
+        st.error(refused)
+        st.stop()
+    strength_line(data)
     # any cutoff in minutes: the list offers the usual ones, a typed number adds its own
     chosen = top[1].multiselect(
         t("cov.cutoffs"),

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import coverage as cv
+from geo import settings
 from geo.area import Area
 from i18n import t
 from layers import coverage as lc
@@ -19,7 +20,6 @@ from plan import operation as op
 from plan.store import Store
 from views import state
 
-WIB = "Asia/Jakarta"
 MAX_STEPS = 720
 
 
@@ -40,7 +40,7 @@ def _analysis(area_key: str, key: tuple, _nets, _roads, _targets, _sources, stan
 
 
 def _local(ts: datetime | str) -> str:
-    return pd.Timestamp(ts).tz_convert(WIB).strftime("%d-%m %H:%M")
+    return pd.Timestamp(ts).tz_convert(settings.timezone).strftime("%d-%m %H:%M")
 
 
 # ------------------------------------------------------------------------------------ track

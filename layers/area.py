@@ -49,7 +49,9 @@ def area_bundle(
         i=edges_index.get_indexer(roads.index),
         m=roads["length"].map(lambda m: f"{m:,.0f}".replace(",", ".")),
     )
-    bundle = {"roads": feature_collection(roads, {"highway": "h", "m": "m", "i": "i"})}
+    bundle = {
+        "roads": feature_collection(roads, {"highway": "h", "name": "n", "m": "m", "i": "i"})
+    }
     for level in LEVELS:
         bundle[level] = feature_collection(layers[level], {"nama": "t"})
         labels = layers.get(f"{level}_labels")
@@ -145,7 +147,7 @@ def roads_group(
     theme: str = "light",
     layer_name: str = "roads",
 ) -> folium.FeatureGroup:
-    """Roads styled by class (``highway``), with the class and length in a tooltip.
+    """Roads styled by class (``highway``), with the street name, class and length in a tooltip.
 
     ``layer_name`` names the layer in the browser so ``layers.remote.Restyle`` can recolour it.
     """
@@ -167,7 +169,7 @@ def roads_group(
                 "style": {**other, "opacity": 0.95},
                 "styleBy": "h",
                 "styles": styles,
-                "tooltip": ["{h}:", "{m} m"],
+                "tooltip": ["{n} ·", "{h}:", "{m} m"],
                 "maps": {"h": names},
                 "tooltipOptions": {"sticky": True},
                 "name": layer_name,

@@ -61,6 +61,9 @@ def test_map_uses_local_assets_and_draws_layers(app: AppTest) -> None:
     assert {"Metro Selatan", "Hadimulyo Timur"} <= labels  # kecamatan and kelurahan labels
     highways = [f["properties"]["h"] for f in bundle["roads"]["features"]]
     assert highways.count("residential") > 1000
+    # the street name for the road tooltip: RBI roads have none, and say so
+    streets = {f["properties"]["n"] for f in bundle["roads"]["features"]}
+    assert streets == {"jalan tanpa nama (RBI)"}, streets
     # each road knows its row in Area.edges (coverage recolours the served roads by it)
     index = sorted(f["properties"]["i"] for f in bundle["roads"]["features"])
     assert index[0] >= 0 and len(set(index)) == len(index) > 2000

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from geo.area import Area, display_road_names, road_midpoint, with_road_names
@@ -9,6 +12,7 @@ from geo.network import compile_network
 from geo.route_sheet import route_sheet
 from geo.routing import plan_route
 from geo.snap import snap_point
+from layers import served
 from plan import users
 from plan.operation import PlanError
 from plan.road_names import clear_road_name, road_names, set_road_name
@@ -101,8 +105,26 @@ def test_map_page_names_the_clicked_road(area: Area, tmp_path, monkeypatch) -> N
     edge = (min(snap.u, snap.v), max(snap.u, snap.v), snap.key)
     assert saved[edge][0] == "Jl. Uji Coba"
     assert "Jl. Uji Coba" in " ".join(m.value for m in app.markdown)
+    # the map's served roads carry the new name, for the road tooltips (from the next run on:
+    # this run drew the map before the form saved)
+    app.run()
+    scripts = [a for a in _json_args(app.main) if "/api/layers/" in a]
+    url = re.search(r"/api/layers/[a-z0-9_]+-[0-9a-f]{20}\.geojson", scripts[-1]).group(0)
+    bundle = json.loads(served.body(url))
+    assert "Jl. Uji Coba" in {f["properties"]["n"] for f in bundle["roads"]["features"]}
     # an empty name is refused on the page, the saved one stays
     app.text_input(key="road_name_text").input("   ")
     next(b for b in app.get("button") if b.label == t("map.road_name.save")).click().run()
     assert [e.value for e in app.error] == ["Nama jalan kosong."]
     assert road_names(Store(tmp_path / "peta.sqlite"), area.key)[edge][0] == "Jl. Uji Coba"
+
+
+def _json_args(node) -> list[str]:
+    """The ``json_args`` of every component below ``node`` (the map's script among them)."""
+    found = []
+    for child in getattr(node, "children", {}).values():
+        proto = getattr(child, "proto", None)
+        if proto is not None and getattr(proto, "json_args", ""):
+            found.append(proto.json_args)
+        found += _json_args(child)
+    return found

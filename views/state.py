@@ -6,6 +6,7 @@ never edited in place: closures are edge masks on the cached network.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Iterator
@@ -109,16 +110,24 @@ def _display(area_key: str, _area: Area) -> dict[str, gpd.GeoDataFrame]:
     return layers
 
 
+def _display_key(area: Area) -> str:
+    """Cache key of an area's display layers: its network and the road names planners gave."""
+    if not area.road_names:
+        return area.key
+    names = repr(sorted(area.road_names.items())).encode()
+    return f"{area.key}-{hashlib.sha1(names, usedforsecurity=False).hexdigest()[:12]}"
+
+
 def get_display_layers() -> dict[str, gpd.GeoDataFrame]:
     """Display-ready layers of the session's area (cached)."""
     area = get_area()
-    return _display(area.key, area)
+    return _display(_display_key(area), area)
 
 
 @st.cache_resource(show_spinner=False)
-def _base_layers(area_key: str, _area: Area) -> tuple[str, tuple, dict[str, int]]:
-    layers = _display(area_key, _area)
-    slug = "".join(c if c.isalnum() else "_" for c in area_key.lower())[:40]
+def _base_layers(display_key: str, _area: Area) -> tuple[str, tuple, dict[str, int]]:
+    layers = _display(display_key, _area)
+    slug = "".join(c if c.isalnum() else "_" for c in _area.key.lower())[:40]
     url = served.publish(slug, area_bundle(layers, _area.places, _area.edges.index))
     bounds = tuple(float(b) for b in layers["kota"].total_bounds)
     counts = {str(k): int(v) for k, v in _area.places["category"].value_counts().items()}
@@ -132,7 +141,7 @@ def base_layers() -> tuple[str, tuple, dict[str, int]]:
     which the browser caches, so a rerun sends only the map's few kilobytes of script.
     """
     area = get_area()
-    return _base_layers(area.key, area)
+    return _base_layers(_display_key(area), area)
 
 
 @st.cache_resource(show_spinner=False)

@@ -22,6 +22,7 @@ import shapely
 
 from geo.simulation import SIMULATION_SOURCE
 from plan.devices import Registry, load_registry, record_refusals
+from plan.operation.units import latest_position_rows
 from plan.store import Store
 
 #: Default checks (an operation's settings may change them).
@@ -365,14 +366,7 @@ def latest(
     simulated: bool | None = False,
 ) -> list[LivePosition]:
     """Each unit's newest position (one index lookup per unit, not a scan of the history)."""
-    where = {True: "AND q.source = 'simulasi'", False: "AND q.source != 'simulasi'", None: ""}
-    rows = store.read(
-        "SELECT p.*, u.name AS unit_name FROM units u JOIN positions p ON p.id = "
-        "(SELECT q.id FROM positions q WHERE q.operation_id = u.operation_id AND "
-        f"q.unit_id = u.unit_id {where[simulated]} ORDER BY q.time DESC, q.id DESC LIMIT 1) "
-        "WHERE u.operation_id = ? ORDER BY u.unit_id",
-        (operation_id,),
-    )
+    rows = latest_position_rows(store, operation_id, simulated=simulated)
     ref = (now or datetime.now(UTC)).astimezone(UTC)
     out = []
     for r in rows:

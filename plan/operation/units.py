@@ -186,6 +186,28 @@ def record_positions(
     return len(rows), new_units
 
 
+def latest_position_rows(store: Store, operation_id: int, *, simulated: bool | None) -> list:
+    """Each unit's newest position row (``positions.*`` with ``unit_name``, ``profile``, ``personnel``).
+
+    One index lookup per unit (``positions_latest``), not a window over the whole history: a live
+    operation stores ~360 000 positions an hour (500 units every 5 s). ``simulated``: False real
+    positions only, True simulated only, None both.
+    """
+    where = {
+        True: f"AND q.source = '{SIMULATION_SOURCE}'",
+        False: f"AND q.source != '{SIMULATION_SOURCE}'",
+        None: "",
+    }[simulated]
+    return store.read(
+        "SELECT p.*, u.name AS unit_name, u.profile AS profile, u.personnel AS personnel "
+        "FROM units u JOIN positions p ON p.id = (SELECT q.id FROM positions q "
+        "WHERE q.operation_id = u.operation_id AND q.unit_id = u.unit_id "
+        f"{where} ORDER BY q.time DESC, q.id DESC LIMIT 1) "
+        "WHERE u.operation_id = ? ORDER BY u.unit_id",
+        (operation_id,),
+    )
+
+
 def latest_positions(
     store: Store,
     operation_id: int,
@@ -213,21 +235,7 @@ def latest_positions(
     -------
     list of UnitPosition
     """
-    where = ""
-    if simulated is True:
-        where = f"AND q.source = '{SIMULATION_SOURCE}'"
-    elif simulated is False:
-        where = f"AND q.source != '{SIMULATION_SOURCE}'"
-    # one index lookup per unit (positions_latest), not a window over the whole history: a live
-    # operation stores ~360 000 positions an hour (500 units every 5 s)
-    rows = store.read(
-        "SELECT p.*, u.name AS unit_name, u.profile AS profile, u.personnel AS personnel "
-        "FROM units u JOIN positions p ON p.id = (SELECT q.id FROM positions q "
-        "WHERE q.operation_id = u.operation_id AND q.unit_id = u.unit_id "
-        f"{where} ORDER BY q.time DESC, q.id DESC LIMIT 1) "
-        "WHERE u.operation_id = ? ORDER BY u.unit_id",
-        (operation_id,),
-    )
+    rows = latest_position_rows(store, operation_id, simulated=simulated)
     ref = (now or datetime.now(UTC)).astimezone(UTC)
     out = []
     for r in rows:

@@ -14,11 +14,12 @@ from geo import formats
 from geo._errors import GeoError
 from geo.display import view_for_geometries
 from geo.profiles import PROFILES
-from geo.route_sheet import RouteSheet, plan_sheets
-from geo.routing import RoutePlan, plan_route
+from geo.route_sheet import RouteSheet
+from geo.routing import RoutePlan
 from geo.snapline import SnappedLine, snap_line
 from i18n import fmt, t
 from views import state
+from views.escort import cached
 from views.escort import closures as closures_ui
 from views.escort import saved as saved_ui
 from views.escort import sheet as sheet_ui
@@ -110,10 +111,7 @@ with state.guarded():
     waypoints = [origin, *via_ids, *(v for v in typed_vias if v), destination]
     if origin and destination and all(typed_vias):
         try:
-            plan = plan_route(
-                area, net, waypoints, closures=closures, depart=depart, alternatives=n_alts
-            )
-            sheets = plan_sheets(area, net, plan)
+            plan, sheets = cached.planned(area, net, profile, waypoints, closures, depart, n_alts)
         except GeoError as exc:
             st.error(str(exc))
         if plan is not None and plan.main.length_m <= 0:  # the same place twice: no route

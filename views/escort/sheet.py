@@ -140,30 +140,26 @@ def compare(plan: RoutePlan, sheets: list[RouteSheet]) -> pd.DataFrame:
 
 
 def exports(plan) -> None:
-    """Download the plan as GPX, KML and GeoJSON."""
+    """Download the plan as GPX, KML and GeoJSON (each file made when its button is clicked)."""
     st.subheader(t("escort.export"))
-    lines_out, points_out = formats.plan_features(plan)
     stem = f"rute-{plan.waypoints[0].label}-{plan.waypoints[-1].label}".replace(" ", "_")[:60]
-    e1, e2, e3 = st.columns(3)
-    e1.download_button(
-        t("escort.export.gpx"),
-        formats.to_gpx(lines_out, points_out, name=stem),
-        file_name=f"{stem}.gpx",
-        mime="application/gpx+xml",
-    )
-    e2.download_button(
-        t("escort.export.kml"),
-        formats.to_kml(lines_out, points_out, name=stem),
-        file_name=f"{stem}.kml",
-        mime="application/vnd.google-earth.kml+xml",
-    )
-    e3.download_button(
-        t("escort.export.geojson"),
-        formats.to_geojson(lines_out, points_out),
-        file_name=f"{stem}.geojson",
-        mime="application/geo+json",
-    )
 
+    def gpx() -> str:
+        return formats.to_gpx(*formats.plan_features(plan), name=stem)
+
+    def kml() -> bytes:
+        return formats.to_kml(*formats.plan_features(plan), name=stem)
+
+    def geojson() -> bytes:
+        return formats.to_geojson(*formats.plan_features(plan))
+
+    e1, e2, e3 = st.columns(3)
+    e1.download_button(t("escort.export.gpx"), gpx, file_name=f"{stem}.gpx",
+                       mime="application/gpx+xml", on_click="ignore")  # fmt: skip
+    e2.download_button(t("escort.export.kml"), kml, file_name=f"{stem}.kml",
+                       mime="application/vnd.google-earth.kml+xml", on_click="ignore")  # fmt: skip
+    e3.download_button(t("escort.export.geojson"), geojson, file_name=f"{stem}.geojson",
+                       mime="application/geo+json", on_click="ignore")  # fmt: skip
 
 
 def save_section(store, op_id: int, plan, clock, depart, n_alts: int) -> None:

@@ -1,8 +1,9 @@
 """Coverage layers: roads by time band, isochrone areas, gaps, posts, units, responsibility.
 
 Builders only draw what ``geo.coverage`` computed: no travel time is computed here. Names are
-text, never HTML: every label goes through ``html.escape``. Markers are ``CircleMarker`` or
-``DivIcon`` (no awesome-markers, so nothing loads from a CDN).
+text, never HTML: folium's labels go through ``html.escape``, the small layers drawn by
+``layers.remote.InlineLayer`` (posts, suggestions, an incident) show their text as text.
+Markers are circle markers or labels (no awesome-markers, so nothing loads from a CDN).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 import shapely
 
 from layers.legend import legend
-from layers.remote import CODE_CHARS, Restyle
+from layers.remote import CODE_CHARS, InlineLayer, Restyle
 from style import (
     BEYOND_COLOUR,
     OKABE_ITO,
@@ -204,6 +205,10 @@ def aor_legend_entries(bands: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
     ]
 
 
+def _feature(geometry: dict, **properties) -> dict:
+    return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+
 def _points(frame: pd.DataFrame, columns: dict[str, list]) -> dict:
     """A GeoJSON FeatureCollection of points with the given (already escaped) properties."""
     features = []
@@ -253,45 +258,56 @@ def targets_group(
     if table.empty:
         return group
     tips = [
-        _esc(
-            tooltip.format(
-                name=rec.name,
-                kind=kind_labels.get(rec.kind, rec.kind),
-                risk=risk_labels.get(rec.risk, rec.risk),
-                minutes=f"{rec.time_min:.1f}" if rec.time_min != float("inf") else "–",
-                post=rec.nearest or "–",
-            )
+        tooltip.format(
+            name=rec.name,
+            kind=kind_labels.get(rec.kind, rec.kind),
+            risk=risk_labels.get(rec.risk, rec.risk),
+            minutes=f"{rec.time_min:.1f}" if rec.time_min != float("inf") else "–",
+            post=rec.nearest or "–",
         )
         for rec in table.itertuples(index=False)
     ]
-    covered = [bool(c) for c in table["covered"]]
-    tps = [k == "tps" for k in table["kind"]]
-    data = _points(table, {"tip": tips, "covered": covered, "tps": tps})
-    folium.GeoJson(
-        data,
-        marker=folium.CircleMarker(radius=6 * scale, fill=True, fill_opacity=0.9),
-        style_function=lambda f: {
-            "radius": (5 if f["properties"]["covered"] else 9) * scale,
-            "color": COVERED_COLOUR if f["properties"]["covered"] else GAP_COLOUR,
-            "weight": 2 if f["properties"]["covered"] else 4,
-            "fillColor": "#ffffff"
-            if f["properties"]["tps"]
-            else (COVERED_COLOUR if f["properties"]["covered"] else GAP_COLOUR),
-            "fillOpacity": 0.9,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-    ).add_to(group)
+    # style code: covered or gap (c/g), TPS or venue (t/v)
+    codes = [
+        ("c" if c else "g") + ("t" if k == "tps" else "v")
+        for c, k in zip(table["covered"], table["kind"], strict=True)
+    ]
+    covered = {"radius": 5 * scale, "color": COVERED_COLOUR, "weight": 2}
+    gap = {"radius": 9 * scale, "color": GAP_COLOUR, "weight": 4}
+    styles = {
+        "cv": {**covered, "fillColor": COVERED_COLOUR},
+        "ct": {**covered, "fillColor": "#ffffff"},
+        "gv": {**gap, "fillColor": GAP_COLOUR},
+        "gt": {**gap, "fillColor": "#ffffff"},
+    }
+    InlineLayer(
+        _points(table, {"tip": tips, "s": codes}),
+        {"style": {"fill": True, "fillOpacity": 0.9}, "styleBy": "s", "styles": styles,
+         "tooltip": ["{tip}"]},
+    ).add_to(group)  # fmt: skip
     return group
 
 
-def _label_icon(text: str, colour: str, *, size: int = 11, grey: bool = False) -> folium.DivIcon:
-    style = (
-        f"font:600 {size}px/1.1 sans-serif;color:#fff;background:{colour};padding:1px 4px;"
-        "border-radius:3px;border:1px solid #fff;white-space:nowrap;width:max-content;"
-        "transform:translate(-50%,-190%);box-shadow:0 0 2px rgba(0,0,0,.6);"
-        + ("opacity:.75;font-style:italic;" if grey else "")
-    )
-    return folium.DivIcon(html=f'<div style="{style}">{html.escape(text)}</div>', icon_size=(0, 0))
+#: A post's or suggestion's name beside its marker (one CSS for the whole layer, not per marker).
+LABEL_CSS = (
+    "font:600 11px/1.1 sans-serif;color:#fff;background:{colour};padding:1px 4px;"
+    "border-radius:3px;border:1px solid #fff;white-space:nowrap;width:max-content;"
+    "transform:translate(-50%,-190%);box-shadow:0 0 2px rgba(0,0,0,.6);"
+)
+
+
+def _named_markers(
+    group: folium.FeatureGroup, data: dict, *, marker: dict, styles: dict, colour: str
+) -> folium.FeatureGroup:
+    """Circle markers with tooltips (``tip``) and, above each, its name (``n``) as a label."""
+    InlineLayer(
+        data,
+        {"style": marker, "styleBy": "s", "styles": styles, "tooltip": ["{tip}"],
+         "tooltipOptions": {"sticky": True},
+         "labels": {"kind": "label", "textKey": "n", "interactive": False,
+                    "style": {"css": LABEL_CSS.format(colour=colour)}}},
+    ).add_to(group)  # fmt: skip
+    return group
 
 
 def posts_group(
@@ -303,7 +319,7 @@ def posts_group(
     selected: int | None = None,
     theme: str = "light",
 ) -> folium.FeatureGroup:
-    """Posts as squares-ish circle markers with their names.
+    """Posts as circle markers with their names (the chosen one ringed in yellow).
 
     ``posts`` has ``id``, ``name``, ``kind``, ``lon``, ``lat``, ``personnel``, ``profile``,
     ``readiness_min``; ``tooltip`` a template with ``{name}``, ``{kind}``, ``{personnel}``,
@@ -311,28 +327,34 @@ def posts_group(
     """
     scale = THEMES[theme].marker_scale
     group = folium.FeatureGroup(name=name, show=True)
-    for rec in posts.itertuples(index=False):
-        chosen = selected is not None and int(rec.id) == int(selected)
-        text = tooltip.format(
+    if posts.empty:
+        return group
+    tips = [
+        tooltip.format(
             name=rec.name,
             kind=kind_labels.get(rec.kind, rec.kind),
             personnel=rec.personnel,
             readiness=f"{rec.readiness_min:g}",
         )
-        folium.CircleMarker(
-            [rec.lat, rec.lon],
-            radius=(9 if rec.kind in ("polres", "polsek") else 7) * scale,
-            color="#ffcc00" if chosen else "#ffffff",
-            weight=4 if chosen else 2,
-            fill=True,
-            fill_color=POST_COLOUR,
-            fill_opacity=1.0,
-            tooltip=_esc(text),
-        ).add_to(group)
-        folium.Marker(
-            [rec.lat, rec.lon], icon=_label_icon(str(rec.name), POST_COLOUR), interactive=False
-        ).add_to(group)
-    return group
+        for rec in posts.itertuples(index=False)
+    ]
+    # style code: "b" a Polres or Polsek (larger), "s" another post; upper case when chosen
+    sizes = ["b" if k in ("polres", "polsek") else "s" for k in posts["kind"]]
+    codes = [
+        c.upper() if selected is not None and int(i) == int(selected) else c
+        for c, i in zip(sizes, posts["id"], strict=True)
+    ]
+    data = _points(posts, {"tip": tips, "n": [str(n) for n in posts["name"]], "s": codes})
+    chosen = {"color": "#ffcc00", "weight": 4}
+    styles = {
+        "b": {"radius": 9 * scale},
+        "s": {"radius": 7 * scale},
+        "B": {"radius": 9 * scale, **chosen},
+        "S": {"radius": 7 * scale, **chosen},
+    }
+    marker = {"color": "#ffffff", "weight": 2, "fill": True, "fillColor": POST_COLOUR,
+              "fillOpacity": 1.0}  # fmt: skip
+    return _named_markers(group, data, marker=marker, styles=styles, colour=POST_COLOUR)
 
 
 def units_group(
@@ -398,22 +420,13 @@ def units_group(
 def suggestions_group(added: gpd.GeoDataFrame, *, name: str, tooltip: str) -> folium.FeatureGroup:
     """Suggested new posts (placement); ``tooltip`` a template with ``{name}``, ``{gain}``."""
     group = folium.FeatureGroup(name=name, show=True)
-    for rec in added.itertuples(index=False):
-        folium.CircleMarker(
-            [rec.lat, rec.lon],
-            radius=10,
-            color=SUGGESTED_COLOUR,
-            weight=4,
-            dash_array="4 3",
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=0.8,
-            tooltip=_esc(tooltip.format(name=rec.name, gain=f"{rec.gain_weight:g}")),
-        ).add_to(group)
-        folium.Marker(
-            [rec.lat, rec.lon], icon=_label_icon(str(rec.name), SUGGESTED_COLOUR), interactive=False
-        ).add_to(group)
-    return group
+    if added.empty:
+        return group
+    tips = [tooltip.format(name=rec.name, gain=f"{rec.gain_weight:g}") for rec in added.itertuples()]
+    data = _points(added, {"tip": tips, "n": [str(n) for n in added["name"]]})
+    marker = {"radius": 10, "color": SUGGESTED_COLOUR, "weight": 4, "dashArray": "4 3",
+              "fill": True, "fillColor": "#ffffff", "fillOpacity": 0.8}  # fmt: skip
+    return _named_markers(group, data, marker=marker, styles={}, colour=SUGGESTED_COLOUR)
 
 
 def incident_group(
@@ -437,26 +450,25 @@ def incident_group(
         Tooltip of the incident.
     """
     group = folium.FeatureGroup(name=name, show=True)
+    features, styles = [], {}
     for i, (text, coords, colour) in enumerate(routes):
         if len(coords) >= 2:
-            folium.PolyLine(
-                list(coords),
-                color=colour,
-                weight=6 if i == 0 else 3,
-                opacity=0.95 if i == 0 else 0.7,
-                dash_array=None if i == 0 else "6 6",
-                tooltip=_esc(text),
-            ).add_to(group)
-    folium.CircleMarker(
-        list(point),
-        radius=10,
-        color="#ffffff",
-        weight=3,
-        fill=True,
-        fill_color=INCIDENT_COLOUR,
-        fill_opacity=1.0,
-        tooltip=_esc(label),
-    ).add_to(group)
+            line = [[round(float(lon), 6), round(float(lat), 6)] for lat, lon in coords]
+            features.append(_feature({"type": "LineString", "coordinates": line}, tip=text, k=i))
+            styles[str(i)] = {"color": colour, "weight": 6 if i == 0 else 3,
+                              "opacity": 0.95 if i == 0 else 0.7,
+                              "dashArray": None if i == 0 else "6 6"}  # fmt: skip
+    lat, lon = point
+    features.append(
+        _feature({"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}, tip=label, k="x")
+    )
+    styles["x"] = {"radius": 10, "color": "#ffffff", "weight": 3, "fill": True,
+                   "fillColor": INCIDENT_COLOUR, "fillOpacity": 1.0}  # fmt: skip
+    InlineLayer(
+        {"type": "FeatureCollection", "features": features},
+        {"styleBy": "k", "styles": styles, "tooltip": ["{tip}"],
+         "tooltipOptions": {"sticky": True}},
+    ).add_to(group)  # fmt: skip
     return group
 
 

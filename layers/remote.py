@@ -2,17 +2,21 @@
 
 A ``RemoteLayer`` writes one line of script (the bundle URL, its part and a small table of
 styles, tooltips and popups); the geometry arrives once per browser, from its cache after
-that. ``Restyle`` recolours a remote layer by one code per feature, so a layer that changes
+that. ``InlineLayer`` draws a small changing layer (posts, responders) the same way from data
+in the script: one compact GeoJSON and one table of options instead of a template rendered and
+a style repeated for each marker. ``Restyle`` recolours a remote layer by one code per feature, so a layer that changes
 only its colours (the coverage time bands) sends a few kilobytes, never the geometry again.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from folium.elements import JSCSSMixin
 from folium.map import MacroElement
 from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from layers.assets import ASSET_PREFIX
 
@@ -82,6 +86,33 @@ class RemoteLayer(MacroElement):
         self.url = url
         self.part = part
         self.options = options
+
+
+def script_json(value: object) -> str:
+    """Compact JSON that is safe inside a script (``<``, ``>``, ``&`` and ``'`` escaped)."""
+    return str(htmlsafe_json_dumps(value, dumps=json.dumps, separators=(",", ":")))
+
+
+class InlineLayer(MacroElement):
+    """A GeoJSON layer drawn from ``data`` in the script, with ``RemoteLayer``'s options.
+
+    Text in the properties is shown as text (``textContent``), never parsed as HTML.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = window.Peta.inline({{ this._parent.get_name() }},
+                {{ this.data_js }}, {{ this.options_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, options: dict) -> None:
+        super().__init__()
+        self._name = "InlineLayer"
+        self.data_js = script_json(data)
+        self.options_js = script_json(options)
 
 
 class Restyle(MacroElement):

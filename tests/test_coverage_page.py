@@ -113,7 +113,8 @@ def test_incident_nearest_units_from_a_typed_point(page: AppTest) -> None:
     table = next(d.value for d in page.dataframe if t("cov.col.eta") in list(d.value.columns))
     etas = list(table[t("cov.col.eta")])
     assert len(etas) == 3 and etas == sorted(etas) and etas[0] < 5
-    assert "polyline" in _map_args(page)["feature_group"].lower()
+    drawn = _map_args(page)["feature_group"]  # the responders' roads and the incident
+    assert drawn.count('"LineString"') == 3 and '"Point"' in drawn
 
 
 def test_point_far_from_roads_is_a_message_not_a_traceback(page: AppTest) -> None:
@@ -261,6 +262,7 @@ def test_names_are_text_not_html(page: AppTest) -> None:
     assert not page.exception
     layers = _map_args(page)["feature_group"]
     assert "<img src=x" not in layers and "<b>R2</b>" not in layers
-    # escaped, as text in a tooltip or as JSON inside the script (& written \u0026)
-    text = layers.replace("\\u0026", "&")
-    assert "&lt;img src=x" in text and "&lt;b&gt;R2&lt;/b&gt;" in text
+    # the post's name is JSON data that peta-layers.js shows as text (textContent); the unit's
+    # label is escaped for folium's tooltip (& written \u0026 inside the script)
+    assert "\\u003cimg src=x" in layers and "Peta.inline" in layers
+    assert "&lt;b&gt;R2&lt;/b&gt;" in layers.replace("\\u0026", "&")

@@ -154,9 +154,8 @@
     return L.circleMarker(latlng, styleOf(o, p));
   }
 
-  /* An empty L.geoJSON on `parent`, filled with bundle[part] when the bundle arrives. */
-  P.remote = function (parent, url, part, o) {
-    o = o || {};
+  /* An empty L.geoJSON on `parent`, drawn by the options `o`. */
+  function geoLayer(parent, o) {
     var layer = L.geoJSON(null, {
       style: function (f) {
         return styleOf(o, f.properties || {});
@@ -170,6 +169,13 @@
     });
     layer.addTo(parent);
     if (o.name) P.layers[o.name] = layer;
+    return layer;
+  }
+
+  /* A layer on `parent`, filled with bundle[part] when the bundle arrives. */
+  P.remote = function (parent, url, part, o) {
+    o = o || {};
+    var layer = geoLayer(parent, o);
     started();
     P.bundle(url)
       .then(function (data) {
@@ -184,6 +190,17 @@
         console.error("peta: layer", part, err);
         finished(true);
       });
+    return layer;
+  };
+
+  /* A layer on `parent` drawn at once from `data` (a small layer that changes with a click);
+     `o.labels`, options of a second layer drawn from the same data (e.g. names as labels). */
+  P.inline = function (parent, data, o) {
+    o = o || {};
+    var layer = geoLayer(parent, o);
+    layer.addData(data);
+    layer.__petaLoaded = true;
+    if (o.labels) geoLayer(parent, o.labels).addData(data);
     return layer;
   };
 

@@ -121,3 +121,31 @@ def test_escort_page_shows_route_alternatives_sheet_and_havens(
     container.scroll_into_view_if_needed()
     screenshot(page, "escort_page")
     assert problems == []
+
+
+def test_a_post_named_like_html_is_drawn_as_its_name(app_server: dict, offline_page) -> None:
+    """Posts travel as JSON data that peta-layers.js puts on the map as text, never as HTML."""
+    from geo.area import load_area
+    from plan import operation as op
+    from plan.store import Store
+
+    page, problems = offline_page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    store = Store(app_server["db"])
+    default = op.ensure_default_operation(store, load_area("metro").places)
+    name = '<img src=x onerror="alert(1)"><b>Pos</b>'
+    post = op.add_post(store, default.id, name=name, kind="pos_pengamanan",
+                       lon=105.3068, lat=-5.1130)  # fmt: skip
+    try:
+        open_page(page, app_server["url"], "Peta Cakupan")
+        frame = page.frame_locator(MAP_FRAME).first
+        label = frame.locator(".peta-label", has_text="onerror")
+        expect(label).to_have_count(1, timeout=90_000)
+        assert label.inner_text() == name  # the name itself, as text
+        assert frame.locator(".peta-label img, .peta-label b").count() == 0
+        expect(frame.locator(".peta-label", has_text="Polsek Metro Utara")).to_have_count(1)
+        page.wait_for_timeout(500)
+        assert dialogs == [] and problems == []
+    finally:
+        op.delete_post(store, post)

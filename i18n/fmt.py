@@ -28,6 +28,10 @@ def number(value: float, decimals: int = 0, *, lang: str | None = None) -> str:
     return text.replace(",", "\\0").replace(".", ",").replace("\\0", ".")
 
 
+#: ``local_time``'s format to the second (report and audit times).
+SECONDS = "%d-%m-%Y %H:%M:%S"
+
+
 def local_time(value: datetime | str | None, *, fmt: str = "%d-%m-%Y %H:%M",
                lang: str | None = None) -> str:  # fmt: skip
     """A stored time (UTC ISO 8601, or an aware/naive-UTC datetime) in WIB: ``"20-01-2024 08:00 WIB"``.

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import fmt, t
 from plan import audit, users
 from plan.roles import ROLES
 from views import access, state
@@ -21,8 +21,13 @@ def _users_tab(store) -> None:
                 t("admin.users.col.name"): [u.name for u in people],
                 t("admin.users.col.role"): [u.role for u in people],
                 t("admin.users.col.active"): [u.active for u in people],
-                t("admin.users.col.created"): [u.created for u in people],
-                t("admin.users.col.last_login"): [u.last_login or "" for u in people],
+                t("admin.users.col.created"): [
+                    fmt.local_time(u.created, fmt=fmt.SECONDS) for u in people
+                ],
+                t("admin.users.col.last_login"): [
+                    fmt.local_time(u.last_login, fmt=fmt.SECONDS) if u.last_login else ""
+                    for u in people
+                ],
                 t("admin.users.col.failed"): [u.failed_count for u in people],
             }
         ),
@@ -123,7 +128,9 @@ def _audit_tab(store) -> None:
         pd.DataFrame(
             {
                 "id": [r["id"] for r in records],
-                t("admin.audit.col.time"): [r["time"] for r in records],
+                t("admin.audit.col.time"): [
+                    fmt.local_time(r["time"], fmt=fmt.SECONDS) for r in records
+                ],
                 t("admin.audit.col.actor"): [r["actor"] for r in records],
                 t("admin.audit.col.action"): [r["action"] for r in records],
                 t("admin.audit.col.detail"): [r["detail"] for r in records],

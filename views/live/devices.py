@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import fmt, t
 from plan import devices as dv
 from plan import live
 from plan import operation as op
@@ -72,7 +72,10 @@ def devices_table(store: Store, data: op.OperationData) -> None:
                 t("live.devices.col.secret"): ["✓" if d.has_secret else "–" for d in devices],
                 t("live.devices.col.label"): [d.label for d in devices],
                 t("live.devices.col.last"): [
-                    latest[d.unit_id].time if d.unit_id in latest else "–" for d in devices
+                    fmt.local_time(latest[d.unit_id].time, fmt=fmt.SECONDS)
+                    if d.unit_id in latest
+                    else "–"
+                    for d in devices
                 ],
                 t("live.devices.col.battery"): [
                     latest[d.unit_id].battery if d.unit_id in latest else None for d in devices
@@ -105,7 +108,7 @@ def unknown_devices(store: Store, data: op.OperationData) -> None:
         row = st.columns([4, 2, 2, 1], vertical_alignment="bottom")
         row[0].markdown(
             t("live.unknown.row", device=u.device_id, protocol=u.protocol, count=u.count,
-              last=u.last_seen)
+              last=fmt.local_time(u.last_seen, fmt=fmt.SECONDS))
         )  # fmt: skip
         unit = row[1].selectbox(
             t("live.devices.unit"), units or [u.device_id], key=f"live_adopt_unit_{i}"
@@ -137,7 +140,9 @@ def refused_table(store: Store) -> None:
                 t("live.devices.col.device"): [r.device_id for r in rows],
                 t("live.refused.col.reason"): [_reason(r.reason) for r in rows],
                 t("live.refused.col.count"): [r.count for r in rows],
-                t("live.refused.col.last"): [r.last_seen for r in rows],
+                t("live.refused.col.last"): [
+                    fmt.local_time(r.last_seen, fmt=fmt.SECONDS) for r in rows
+                ],
                 t("live.refused.col.detail"): [r.detail for r in rows],
             }
         ),

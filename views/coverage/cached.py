@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import coverage as cv
-from geo import settings, simulation
+from geo import settings, simulation, staffing
 from geo._errors import OffNetworkError
 from geo.area import Area
 from geo.display import simplified
@@ -121,6 +121,33 @@ def simulation_plan(area_key: str, units: tuple, seed: int, start: str, _area: A
     return simulation.plan_simulation(
         _area, _networks, frame, seed=seed, start=datetime.fromisoformat(start)
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _staffing(
+    area_key: str, db: str, op_id: int, revision: int, _area: Area, _data: op.OperationData,
+    _frames: tuple, _risk: str,
+) -> tuple[staffing.TpsStaffing, staffing.Strength]:  # fmt: skip
+    del area_key, db, op_id, revision
+    posts, units, tps = _frames
+    operation = _data.operation
+    pattern = staffing.parse_pattern(operation.settings.get("tps_pattern"))
+    counts = staffing.area_tps_counts(_area)
+    duty = staffing.tps_staffing(_area, tps, posts, pattern=pattern, default_risk=_risk,
+                                 counts=counts)  # fmt: skip
+    strength = staffing.strength(own=operation.strength, bko=operation.bko, posts=posts,
+                                 units=units, tps=tps, pattern=pattern, counts=counts,
+                                 default_risk=_risk)  # fmt: skip
+    return duty, strength
+
+
+def staffing_of(
+    area: Area, store: Store, data: op.OperationData, frames: tuple, risk: str
+) -> tuple[staffing.TpsStaffing, staffing.Strength]:
+    """TPS duty and personnel strength of the operation at its revision (cached; read only)."""
+    operation = data.operation
+    return _staffing(area.key, str(store.path), operation.id, operation.revision, area, data,
+                     frames, risk)  # fmt: skip
 
 
 def networks(profiles: set[str]) -> dict[str, CompiledNetwork]:

@@ -10,6 +10,7 @@ from geo.area import Area
 from i18n import fmt, t
 from plan import operation as op
 from plan.store import Store
+from views.coverage import cached as cs
 
 
 def _frames(data: op.OperationData) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -96,13 +97,8 @@ def staffing_tab(area: Area, store: Store, data: op.OperationData) -> None:
             st.toast(t("cov.saved"))
             st.rerun()
     posts, units, tps = _frames(data)
-    pattern = staffing.parse_pattern(operation.settings.get("tps_pattern"))
     risk = _default_risk(operation.settings)
-    counts = staffing.area_tps_counts(area)
-    duty = staffing.tps_staffing(area, tps, posts, pattern=pattern, default_risk=risk,
-                                 counts=counts)  # fmt: skip
-    s = staffing.strength(own=operation.strength, bko=operation.bko, posts=posts, units=units,
-                          tps=tps, pattern=pattern, counts=counts, default_risk=risk)  # fmt: skip
+    duty, s = cs.staffing_of(area, store, data, (posts, units, tps), risk)
     m = st.columns(4)
     m[0].metric(t("cov.staff.total"), fmt.number(s.total))
     m[1].metric(t("cov.staff.assigned"), fmt.number(s.assigned))

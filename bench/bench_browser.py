@@ -509,6 +509,51 @@ def crowd(browser, url: str, n: int) -> dict:
     }
 
 
+BASELINE_APP = 'import streamlit as st\n\nst.text_input("Nama pengguna")\n'
+
+
+def crowd_baseline(browser, n: int) -> dict:
+    """``n`` tabs of a Streamlit app holding one text input: what the browsers alone cost here.
+
+    The same Chromium on the same machine, against ``streamlit run`` of a two-line script: the
+    time until every tab shows its input is the floor under any Streamlit page's crowd figure.
+    """
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "satu_isian.py"
+        script.write_text(BASELINE_APP, encoding="utf-8")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+             "--server.headless", "true", "--browser.serverAddress", "localhost",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            base = f"http://localhost:{port}"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                        break
+                except OSError:
+                    time.sleep(0.3)
+            contexts = [browser.new_context(viewport={"width": 1400, "height": 1000})
+                        for _ in range(n)]  # fmt: skip
+            pages = [c.new_page() for c in contexts]
+            started = time.perf_counter()
+            for page in pages:
+                page.goto(base, wait_until="commit")
+            for page in pages:
+                page.get_by_label("Nama pengguna").wait_for(timeout=600_000)
+            shown = time.perf_counter() - started
+            for c in contexts:
+                c.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+    return {"tabs": n, "all_shown_s": round(shown, 2)}
+
+
 # ------------------------------------------------------------------------------------------
 # report
 
@@ -589,6 +634,14 @@ def markdown(result: dict) -> str:
                 f"{w['median_s']} s), {w['errors']} errors; the {w['browsers']} sign-in forms "
                 f"had shown and been filled {w.get('forms_shown_s')} s after opening.",
             ]
+    b = result.get("crowd_baseline")
+    if b and "error" not in b:
+        lines += [
+            "",
+            f"Baseline: {b['tabs']} tabs of a Streamlit app holding one text input, in the same "
+            f"Chromium on the same machine, all shown after {b['all_shown_s']} s (the browsers' "
+            "own work; `python -m bench.bench_crowd` measures the server for 20 sessions).",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -643,6 +696,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.crowd:
             print(f"{args.crowd} browsers …", file=sys.stderr)
             result["crowd"] = guarded(crowd, browser, url, args.crowd)
+            result["crowd_baseline"] = guarded(crowd_baseline, browser, args.crowd)
         browser.close()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.out}.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -2,7 +2,8 @@
 
 ``bench_browser``'s crowd step runs twenty headless Chromium tabs on the same 2-core machine as
 the server. They measure the browsers: Chromium takes about 180 % of the 200 % CPU, and twenty
-tabs of a Streamlit app holding one text input take about 36 s to show it (``--baseline``).
+tabs of a Streamlit app holding one text input take about 36 s to show it (``bench_browser``'s
+``crowd_baseline``).
 Twenty commanders have twenty machines. This benchmark is each of those machines' share of the
 server, as Streamlit's own frontend asks for it:
 
@@ -98,9 +99,9 @@ class Session:
                 self.page_hash = getattr(msg, kind).page_script_hash or self.page_hash
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 self._element(msg.delta.new_element)
-            elif kind == "script_finished":
-                if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    return
+            elif (kind == "script_finished"
+                  and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):  # fmt: skip
+                return
 
     def _element(self, element) -> None:
         kind = element.WhichOneof("type")

@@ -95,13 +95,13 @@ def basemap_group(url: str, *, name: str, theme: str = "light") -> folium.Featur
         url,
         "settlements",
         {"style": {"fillColor": th.settlement, "fillOpacity": 0.9, "weight": 0, "stroke": False},
-         "interactive": False},
+         "interactive": False, "under": True},
     ).add_to(group)  # fmt: skip
     RemoteLayer(
         url,
         "rivers",
         {"style": {"color": th.river, "weight": 2 * th.weight_scale, "opacity": 0.9},
-         "interactive": False},
+         "interactive": False, "under": True},
     ).add_to(group)  # fmt: skip
     return group
 
@@ -166,6 +166,7 @@ def roads_group(
             url,
             "roads",
             {
+                "under": True,  # below the page's own layers (the coverage bands recolour it)
                 "style": {**other, "opacity": 0.95},
                 "styleBy": "h",
                 "styles": styles,

@@ -70,6 +70,39 @@ class MapChrome(MacroElement):
         self._name = "MapChrome"
 
 
+class FitClear(MacroElement):
+    """Fit ``bounds`` into the part of the map its title, panels and legend leave free.
+
+    ``peta-layers.js`` measures the boxes once they are drawn and pads the fit on the side
+    that costs the least, so the north of the city is not under the title box on a projector
+    whatever the language or screen. A later ``FitClear`` on the same map replaces this one.
+
+    Parameters
+    ----------
+    bounds
+        ``((south, west), (north, east))``.
+    boxes
+        CSS selector of the boxes to keep clear of.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            window.Peta.frame({{ this._parent.get_name() }}, {{ this.bounds|tojson }},
+                {{ this.boxes|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, bounds, boxes: str = ".peta-title, .peta-brief-panel, .peta-legend"
+    ) -> None:
+        super().__init__()
+        self._name = "FitClear"
+        self.bounds = [[float(v) for v in corner] for corner in bounds]
+        self.boxes = boxes
+
+
 def base_map(
     url: str,
     bounds: tuple[float, float, float, float],
@@ -85,6 +118,7 @@ def base_map(
     show_roads: bool = True,
     controls: bool = True,
     plugins_needed: Iterable[type] = (),
+    fit_clear: bool = False,
 ) -> folium.Map:
     """Base map of an area.
 
@@ -114,6 +148,9 @@ def base_map(
     plugins_needed
         folium plugin classes whose assets the map loads from the start (e.g. ``AntPath``
         for a route added later through ``feature_group_to_add``).
+    fit_clear
+        Frame the city clear of the title, panels and legend (``FitClear``), for maps that
+        carry them (briefing slides, the projector).
 
     Returns
     -------
@@ -183,8 +220,11 @@ def base_map(
             width=130,
             height=130,
         ).add_to(m)
-    if center is None:
-        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    city = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+    if center is None and fit_clear:
+        FitClear(city).add_to(m)
+    elif center is None:
+        m.fit_bounds(city)
     return m
 
 

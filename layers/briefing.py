@@ -179,8 +179,10 @@ def points_group(
             )
             folium.Marker(
                 [lat, lon],
+                # "peta-label": kept clear of other labels by peta-layers.js (declutter)
                 icon=folium.DivIcon(
-                    html=f'<div style="{style}">{html.escape(text)}</div>', icon_size=(0, 0)
+                    html=f'<div style="{style}">{html.escape(text)}</div>', icon_size=(0, 0),
+                    class_name="peta-label peta-label-point",
                 ),
                 interactive=False,
             ).add_to(group)

@@ -66,7 +66,8 @@ class RemoteLayer(MacroElement):
     ``options`` (JSON) tells ``peta-layers.js`` how to draw it: ``style``, ``styleBy`` +
     ``styles`` (per property value), ``kind`` (``label``, ``beautify`` or circle markers for
     points), ``tooltip``/``popup`` templates with ``{property}`` placeholders, ``maps`` (value
-    tables for placeholders), ``name`` (to restyle it later), ``interactive``.
+    tables for placeholders), ``name`` (to restyle it later), ``interactive``, ``under`` (drawn
+    below the page's own layers, which are drawn before the bundle arrives: basemap, roads).
     """
 
     _template = Template(

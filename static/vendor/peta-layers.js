@@ -57,6 +57,107 @@
       var el = notice(map);
       if (el) el.textContent = text;
     }
+    declutterOn(map);
+  };
+
+  /* The boxes drawn over the map (title, panels, legend, minimap), in container pixels. */
+  var OVERLAYS = ".peta-title, .peta-brief-panel, .peta-legend, .leaflet-control-minimap";
+
+  function overlayBoxes(map, selector) {
+    var c = map.getContainer().getBoundingClientRect();
+    return [].slice.call(map.getContainer().querySelectorAll(selector || OVERLAYS)).map(function (el) {
+      var r = el.getBoundingClientRect();
+      return { left: r.left - c.left, top: r.top - c.top, right: r.right - c.left,
+               bottom: r.bottom - c.top, width: r.width, height: r.height };
+    }).filter(function (r) { return r.width > 0 && r.height > 0; });
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  }
+
+  /* Labels that would cover one another: the more important one stays (names of posts, venues
+     and points first, then kecamatan, then kelurahan), the other is hidden until the view
+     changes; a label under the title or a panel is hidden too. Hidden names stay in the
+     markers' tooltips. */
+  function rank(el) {
+    if (el.classList.contains("peta-label-kelurahan")) return 3;
+    if (el.classList.contains("peta-label-kecamatan")) return 2;
+    return 1;
+  }
+
+  P.declutter = function (map) {
+    var pane = map.getPane("markerPane");
+    if (!pane) return;
+    var c = map.getContainer().getBoundingClientRect();
+    var labels = [].slice.call(pane.querySelectorAll(".peta-label"));
+    labels.forEach(function (el) { el.style.visibility = ""; });
+    labels.sort(function (a, b) { return rank(a) - rank(b); });
+    var kept = overlayBoxes(map);
+    labels.forEach(function (el) {
+      // the text's own box: a label's element is 0 px wide (its text overflows it)
+      var range = document.createRange();
+      range.selectNodeContents(el.firstElementChild || el);
+      var r = range.getBoundingClientRect();
+      if (!r.width || !r.height || getComputedStyle(el).display === "none") return;
+      var box = { left: r.left - c.left, top: r.top - c.top, right: r.right - c.left,
+                  bottom: r.bottom - c.top };
+      if (kept.some(function (k) { return overlaps(box, k); })) el.style.visibility = "hidden";
+      else kept.push(box);
+    });
+  };
+
+  function declutterOn(map) {
+    if (map.__petaDeclutter) return;
+    var pending = null;
+    function later() {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(function () { pending = null; P.declutter(map); }, 60);
+    }
+    map.__petaDeclutter = later;
+    map.on("zoomend moveend resize", later);
+    var pane = map.getPane("markerPane");
+    if (pane && window.MutationObserver) {
+      new MutationObserver(later).observe(pane, { childList: true });
+    }
+    later();
+  }
+
+  /* Fit `bounds` ([[south, west], [north, east]]) into the part of the map that the boxes
+     matching `selector` (title, panels, legend) leave free: the padding grows on the side of
+     each box the fitted area would run under, the side that costs the least of the map, for a
+     few rounds. The boxes are measured, so any language, theme and screen fit. */
+  P.frame = function (map, bounds, selector, margin) {
+    var first = !map.__petaFrame;
+    map.__petaFrame = [bounds, selector, margin || 12]; // a later call replaces the frame
+    if (first) map.whenReady(function () { setTimeout(fit, 0); });
+    function fit() {
+      var target = L.latLngBounds(map.__petaFrame[0]);
+      selector = map.__petaFrame[1];
+      margin = map.__petaFrame[2];
+      var size = map.getSize();
+      var pad = { top: margin, bottom: margin, left: margin, right: margin };
+      for (var round = 0; round < 4; round++) {
+        map.fitBounds(target, { paddingTopLeft: [pad.left, pad.top],
+                                paddingBottomRight: [pad.right, pad.bottom], animate: false });
+        var nw = map.latLngToContainerPoint(target.getNorthWest());
+        var se = map.latLngToContainerPoint(target.getSouthEast());
+        var area = { left: nw.x, top: nw.y, right: se.x, bottom: se.y };
+        var grown = false;
+        overlayBoxes(map, selector).forEach(function (b) {
+          if (!overlaps(area, b)) return;
+          var options = [
+            ["top", b.bottom + margin, size.y], ["bottom", size.y - b.top + margin, size.y],
+            ["left", b.right + margin, size.x], ["right", size.x - b.left + margin, size.x],
+          ].filter(function (o) { return o[1] > pad[o[0]] && o[1] < o[2] / 2; });
+          if (!options.length) return;
+          options.sort(function (a, c) { return a[1] / a[2] - c[1] / c[2]; });
+          pad[options[0][0]] = options[0][1];
+          grown = true;
+        });
+        if (!grown) break;
+      }
+    }
   };
 
   function started() {
@@ -154,6 +255,17 @@
     return L.circleMarker(latlng, styleOf(o, p));
   }
 
+  /* Served layers marked `under` (basemap, roads) go below the page's own layers: they arrive
+     after those are drawn, and on one canvas the last drawn covers the rest. Among themselves
+     they keep the order in which the map made them. */
+  var served = [];
+
+  function underneath() {
+    for (var i = served.length - 1; i >= 0; i--) {
+      if (served[i].__petaLoaded && served[i]._map) served[i].bringToBack();
+    }
+  }
+
   /* An empty L.geoJSON on `parent`, drawn by the options `o`. */
   function geoLayer(parent, o) {
     var layer = L.geoJSON(null, {
@@ -176,11 +288,13 @@
   P.remote = function (parent, url, part, o) {
     o = o || {};
     var layer = geoLayer(parent, o);
+    if (o.under) served.push(layer);
     started();
     P.bundle(url)
       .then(function (data) {
         layer.addData(data[part] || { type: "FeatureCollection", features: [] });
         layer.__petaLoaded = true;
+        underneath();
         var todo = (o.name && P.waiting[o.name]) || [];
         if (o.name) delete P.waiting[o.name];
         todo.forEach(function (fn) { fn(layer); });

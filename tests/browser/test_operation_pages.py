@@ -142,7 +142,7 @@ def test_a_post_named_like_html_is_drawn_as_its_name(app_server: dict, offline_p
         frame = page.frame_locator(MAP_FRAME).first
         label = frame.locator(".peta-label", has_text="onerror")
         expect(label).to_have_count(1, timeout=90_000)
-        assert label.inner_text() == name  # the name itself, as text
+        assert label.text_content() == name  # the name itself, as text (shown or decluttered)
         assert frame.locator(".peta-label img, .peta-label b").count() == 0
         expect(frame.locator(".peta-label", has_text="Polsek Metro Utara")).to_have_count(1)
         page.wait_for_timeout(500)

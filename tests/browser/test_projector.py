@@ -12,6 +12,34 @@ pytestmark = pytest.mark.browser
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 WIDTH, HEIGHT = 1920, 1080
 
+#: In the map: the visible labels' text boxes, the boxes over the map, and the city's bounds on
+#: screen (from the kota boundary layer), all in the map container's pixels.
+LAYOUT_JS = """el => {
+    const map = Object.values(window).find(v => v && v._container === el && v.eachLayer);
+    const c = el.getBoundingClientRect();
+    const rel = r => ({left: r.left - c.left, top: r.top - c.top, right: r.right - c.left,
+                       bottom: r.bottom - c.top});
+    const labels = [...el.querySelectorAll('.leaflet-marker-pane .peta-label')]
+        .filter(l => l.style.visibility !== 'hidden' && getComputedStyle(l).display !== 'none')
+        .map(l => { const r = document.createRange(); r.selectNodeContents(l.firstElementChild || l);
+                    return Object.assign(rel(r.getBoundingClientRect()), {text: l.textContent}); })
+        .filter(b => b.right > b.left);
+    const boxes = [...el.querySelectorAll('.peta-title, .peta-brief-panel, .peta-legend')]
+        .map(b => rel(b.getBoundingClientRect()));
+    let city = null;
+    map.eachLayer(l => { if (l.getBounds && l.feature && l.feature.geometry
+                           && /Polygon/.test(l.feature.geometry.type)) {
+        const b = l.getBounds(); city = city ? city.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); } });
+    const nw = map.latLngToContainerPoint(city.getNorthWest());
+    const se = map.latLngToContainerPoint(city.getSouthEast());
+    return {labels, boxes, city: {left: nw.x, top: nw.y, right: se.x, bottom: se.y}};
+}"""
+
+
+def _overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
+    return (a["left"] + slack < b["right"] and a["right"] > b["left"] + slack
+            and a["top"] + slack < b["bottom"] and a["bottom"] > b["top"] + slack)  # fmt: skip
+
 
 def _inside(box: dict | None, frame_box: dict) -> bool:
     """A box of an element inside the map iframe lies inside the 1920×1080 viewport."""
@@ -60,6 +88,17 @@ def test_projector_shows_title_legend_scale_without_scrolling(
             "document.scrollingElement; return [m.scrollHeight, m.clientHeight]; }"
         )
         assert scroll[0] <= scroll[1] + 2, scroll
+        # the city is framed clear of the title, the figures panel and the legend, and no two
+        # names shown on it cover each other (issue 10, item 15)
+        layout = frame.locator("#map_div").evaluate(LAYOUT_JS)
+        for box in layout["boxes"]:
+            assert not _overlap(layout["city"], box), (layout["city"], box)
+        shown = layout["labels"]
+        assert len(shown) >= 8, shown
+        assert {"Polres Metro", "Gedung Nuwo Budayo"} <= {b["text"].split(" (")[0] for b in shown}
+        clashes = [(a["text"], b["text"]) for i, a in enumerate(shown) for b in shown[i + 1:]
+                   if _overlap(a, b)]  # fmt: skip
+        assert clashes == [], clashes
         screenshot(page, "projector")
 
         # step to the escort slide with the keyboard (→) and back (←)

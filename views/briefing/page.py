@@ -15,6 +15,7 @@ from geo.risk import RISK_TIERS
 from i18n import fmt, t
 from layers import briefing as lb
 from layers import coverage as lc
+from layers.base import FitClear
 from layers.control import TextLayerControl
 from layers.legend import legend, north_arrow, title_block
 from plaintext import escape_markdown
@@ -100,7 +101,8 @@ with state.guarded():
     entries: list[tuple[str, str, str]] = []
     center: tuple[float, float] | None = None
     zoom: int | None = None
-    m_opts: dict[str, object] = {"theme": THEME, "show_places": False, "controls": not projector}
+    m_opts: dict[str, object] = {"theme": THEME, "show_places": False, "controls": not projector,
+                                 "fit_clear": True}
     if kind == "venue":
         center, zoom = (item.lat, item.lon), 16  # type: ignore[attr-defined]
         m_opts.update(center=center, zoom=zoom)
@@ -233,9 +235,8 @@ with state.guarded():
                                        for i, r in enumerate(tcp, start=1)])])  # fmt: skip
         bounds = [g.bounds for g in esc.routes]  # type: ignore[attr-defined]
         if bounds:
-            m.fit_bounds([[min(b_[1] for b_ in bounds), min(b_[0] for b_ in bounds)],
-                          [max(b_[3] for b_ in bounds), max(b_[2] for b_ in bounds)]],
-                         padding_top_left=(40, 160), padding_bottom_right=(620, 40))  # fmt: skip
+            FitClear([[min(b_[1] for b_ in bounds), min(b_[0] for b_ in bounds)],
+                      [max(b_[3] for b_ in bounds), max(b_[2] for b_ in bounds)]]).add_to(m)
     elif kind == "patrol":
         if b.patrols:
             lb.lines_group([p.line for p in b.patrols], [p.name for p in b.patrols],

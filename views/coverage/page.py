@@ -31,7 +31,7 @@ with state.guarded():
     st.session_state.setdefault("cov_op", st.session_state.get("operation_id", default.id))
     if st.session_state["cov_op"] not in names:
         st.session_state["cov_op"] = default.id
-    top = st.columns([3, 3, 2, 2])
+    top = st.columns([3, 4, 2, 2])  # three cutoff chips fit without cutting a label
     op_id = top[0].selectbox(t("cov.operation"), list(names), format_func=names.get, key="cov_op")
     st.session_state["operation_id"] = op_id
     data = op.load_operation(store, op_id)

@@ -77,9 +77,9 @@
   }
 
   /* Labels that would cover one another: the more important one stays (names of posts, venues
-     and points first, then kecamatan, then kelurahan), the other is hidden until the view
-     changes; a label under the title or a panel is hidden too. Hidden names stay in the
-     markers' tooltips. */
+     and points first, then kecamatan, then kelurahan), the other moves a line or two (an
+     area's name) or is hidden until the view changes; a label under the title, a panel or a marker drawn as an icon (a place) is hidden
+     too. Hidden names stay in the markers' tooltips. */
   function rank(el) {
     if (el.classList.contains("peta-label-kelurahan")) return 3;
     if (el.classList.contains("peta-label-kecamatan")) return 2;
@@ -91,19 +91,45 @@
     if (!pane) return;
     var c = map.getContainer().getBoundingClientRect();
     var labels = [].slice.call(pane.querySelectorAll(".peta-label"));
-    labels.forEach(function (el) { el.style.visibility = ""; });
+    labels.forEach(function (el) { el.style.visibility = ""; el.style.marginTop = ""; });
     labels.sort(function (a, b) { return rank(a) - rank(b); });
+    // the boxes over the map and the markers drawn as icons (places, numbered points) first
     var kept = overlayBoxes(map);
-    labels.forEach(function (el) {
+    [].slice.call(pane.querySelectorAll(":scope > :not(.peta-label)")).forEach(
+      function (el) {
+        var r = el.getBoundingClientRect();
+        if (!r.width && el.firstElementChild) r = el.firstElementChild.getBoundingClientRect();
+        var inset = Math.min(r.width, r.height) * 0.15; // a pin turned 45° is smaller than its box
+        if (r.width && r.height) {
+          kept.push({ left: r.left - c.left + inset, top: r.top - c.top + inset,
+                      right: r.right - c.left - inset, bottom: r.bottom - c.top - inset });
+        }
+      });
+    var boxes = labels.map(function (el) {
       // the text's own box: a label's element is 0 px wide (its text overflows it)
       var range = document.createRange();
       range.selectNodeContents(el.firstElementChild || el);
       var r = range.getBoundingClientRect();
-      if (!r.width || !r.height || getComputedStyle(el).display === "none") return;
-      var box = { left: r.left - c.left, top: r.top - c.top, right: r.right - c.left,
-                  bottom: r.bottom - c.top };
-      if (kept.some(function (k) { return overlaps(box, k); })) el.style.visibility = "hidden";
-      else kept.push(box);
+      if (!r.width || !r.height || getComputedStyle(el).display === "none") return null;
+      return { left: r.left - c.left, top: r.top - c.top, right: r.right - c.left,
+               bottom: r.bottom - c.top };
+    });
+    labels.forEach(function (el, i) {
+      var box = boxes[i];
+      if (!box) return;
+      // an area's name may move a line up or down to clear a marker; a point's stays by it
+      var h = box.bottom - box.top + 2;
+      var shifts = rank(el) >= 2 ? [0, -h, h, -2 * h, 2 * h] : [0];
+      for (var j = 0; j < shifts.length; j++) {
+        var moved = { left: box.left, right: box.right, top: box.top + shifts[j],
+                      bottom: box.bottom + shifts[j] };
+        if (!kept.some(function (k) { return overlaps(moved, k); })) {
+          if (shifts[j]) el.style.marginTop = shifts[j] + "px";
+          kept.push(moved);
+          return;
+        }
+      }
+      el.style.visibility = "hidden";
     });
   };
 

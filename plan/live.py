@@ -22,7 +22,6 @@ import shapely
 
 from geo.simulation import SIMULATION_SOURCE
 from plan.devices import Registry, load_registry, record_refusals
-from plan.operation.units import latest_position_rows
 from plan.store import Store
 
 #: Default checks (an operation's settings may change them).
@@ -336,59 +335,6 @@ def reports_from_frame(frame: Any, *, protocol: str) -> list[Report]:
 
 # --------------------------------------------------------------------------------------------
 # reads: latest positions, tracks, replay
-
-
-@dataclass(frozen=True)
-class LivePosition:
-    """A unit's latest position with what its device reported."""
-
-    unit_id: str
-    name: str
-    time: str
-    lon: float
-    lat: float
-    status: str
-    source: str
-    device_id: str | None
-    speed: float | None
-    heading: float | None
-    battery: float | None
-    age_s: float
-    stale: bool
-
-
-def latest(
-    store: Store,
-    operation_id: int,
-    *,
-    now: datetime | None = None,
-    stale_after_s: float = 600.0,
-    simulated: bool | None = False,
-) -> list[LivePosition]:
-    """Each unit's newest position (one index lookup per unit, not a scan of the history)."""
-    rows = latest_position_rows(store, operation_id, simulated=simulated)
-    ref = (now or datetime.now(UTC)).astimezone(UTC)
-    out = []
-    for r in rows:
-        age = (ref - datetime.fromisoformat(r["time"])).total_seconds()
-        out.append(
-            LivePosition(
-                unit_id=r["unit_id"],
-                name=r["unit_name"] or r["unit_id"],
-                time=r["time"],
-                lon=r["lon"],
-                lat=r["lat"],
-                status=r["status"],
-                source=r["source"],
-                device_id=r["device_id"],
-                speed=r["speed"],
-                heading=r["heading"],
-                battery=r["battery"],
-                age_s=age,
-                stale=age > stale_after_s,
-            )
-        )
-    return out
 
 
 def track(

@@ -122,7 +122,7 @@ def test_ingest_history_duplicates_and_latest(store: Store, op_id: int, rules) -
     assert out[0].heading == 10.0  # 370° is 10°
     n = store.read("SELECT COUNT(*) FROM positions WHERE device_id = '863071016800770'")[0][0]
     assert n == 3
-    latest = live.latest(store, op_id, now=NOW)
+    latest = op.latest_positions(store, op_id, now=NOW)
     assert [(p.unit_id, p.lat) for p in latest] == [("R2-01", -5.12)]
     # the page's own reader agrees
     assert [(p.unit_id, p.lat) for p in op.latest_positions(store, op_id, now=NOW)] == [
@@ -178,8 +178,8 @@ def test_simulated_devices_through_the_same_ingest(store: Store, op_id: int, rul
     dv.add_device(store, op_id, unit_id="SIM-01", device_id="SIM/SIM-01", simulated=True)
     out = live.ingest(store, [report("SIM/SIM-01", protocol="simulasi")], rules, now=NOW)
     assert isinstance(out[0], live.Row) and out[0].source == "simulasi"
-    assert [p.unit_id for p in live.latest(store, op_id, now=NOW, simulated=True)] == ["SIM-01"]
-    assert live.latest(store, op_id, now=NOW, simulated=False) == []
+    assert [p.unit_id for p in op.latest_positions(store, op_id, now=NOW, simulated=True)] == ["SIM-01"]
+    assert op.latest_positions(store, op_id, now=NOW, simulated=False) == []
     assert op.clear_simulation(store, op_id) == 1
 
 

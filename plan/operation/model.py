@@ -128,7 +128,7 @@ class Unit:
 
 @dataclass(frozen=True)
 class UnitPosition:
-    """A unit's latest known position."""
+    """A unit's latest known position, with what its device reported (None when it did not)."""
 
     unit_id: str
     name: str
@@ -141,6 +141,10 @@ class UnitPosition:
     personnel: int
     age_s: float
     stale: bool
+    device_id: str | None = None
+    speed: float | None = None
+    heading: float | None = None
+    battery: float | None = None
 
 
 @dataclass(frozen=True)

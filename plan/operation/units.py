@@ -253,6 +253,10 @@ def latest_positions(
                 personnel=r["personnel"],
                 age_s=age,
                 stale=age > stale_after_s,
+                device_id=r["device_id"],
+                speed=r["speed"],
+                heading=r["heading"],
+                battery=r["battery"],
             )
         )
     return out

@@ -7,7 +7,6 @@ import streamlit as st
 
 from i18n import fmt, t
 from plan import devices as dv
-from plan import live
 from plan import operation as op
 from plan.store import Store
 
@@ -63,7 +62,7 @@ def devices_table(store: Store, data: op.OperationData) -> None:
     if not devices:
         st.caption(t("live.devices.none"))
         return
-    latest = {p.unit_id: p for p in live.latest(store, data.operation.id)}
+    latest = {p.unit_id: p for p in op.latest_positions(store, data.operation.id)}
     st.dataframe(
         pd.DataFrame(
             {

@@ -6,7 +6,6 @@ import folium
 
 from i18n import t
 from layers import live as ll
-from plan import live
 from plan import operation as op
 from plan.store import Store
 from views.live.replay import track_layer
@@ -16,7 +15,7 @@ def status_layer(
     store: Store, operation_id: int, *, simulated: bool, stale_after_s: float
 ) -> folium.FeatureGroup | None:
     """A layer beside the units: heading arrow and battery; the popup says all (None if none)."""
-    rows = live.latest(store, operation_id, stale_after_s=stale_after_s, simulated=simulated)
+    rows = op.latest_positions(store, operation_id, stale_after_s=stale_after_s, simulated=simulated)
     units = []
     for p in rows:
         arrow = ll.heading_arrow(p.heading)

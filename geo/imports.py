@@ -8,7 +8,6 @@ too far from a road, duplicate id, unknown risk tier or status, bad time, ...).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,9 +22,9 @@ import shapely
 
 from geo import settings
 from geo._errors import InputFileError
-from geo._geojson import Feature, parse_geojson
-from geo._textfile import Limits, check_size, decode_text, read_csv_text, refuse_markup
+from geo._textfile import Limits
 from geo.area import Area
+from geo.tables import PROBLEM_COLUMN, ROW_COLUMN, read_table
 
 #: A position more than this far in the future is refused.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -107,9 +106,6 @@ POSITIONS_LIMITS = Limits(
     max_bytes=10_000_000, max_rows=50_000, max_columns=100, max_line_chars=10_000
 )
 
-#: Hidden columns of ``read_table``: the row number to report and a problem found while reading.
-ROW_COLUMN = "__baris"
-PROBLEM_COLUMN = "__masalah"
 
 #: Most voters one TPS can have (the 2024 rules allow 300; room for special TPS).
 MAX_VOTERS = 10_000
@@ -118,132 +114,9 @@ MAX_VOTERS = 10_000
 EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def read_table(
-    source: str | Path | bytes, *, filename: str | None = None, limits: Limits = TPS_LIMITS
-) -> pd.DataFrame:
-    """Read a CSV or GeoJSON file into a frame of text columns (plus ``geometry`` for GeoJSON).
-
-    The file is parsed by Python's ``csv`` reader or by ``json`` and shapely, by the kind its
-    name gives (content starting with ``{`` when there is no name): never by GDAL, so nothing
-    inside a file can make the server open another file or an address.
-
-    Parameters
-    ----------
-    source
-        A path, or the file's bytes (an upload).
-    filename
-        The file's name when ``source`` is bytes (its extension picks the reader).
-    limits
-        Bytes, rows, columns and line length allowed.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Column names lower-cased and stripped; GeoJSON keeps a ``geometry`` column. Two hidden
-        columns: ``ROW_COLUMN`` (the row number to report) and ``PROBLEM_COLUMN`` (why a row
-        could not be read, empty when it could). ``frame.attrs["notes"]`` holds remarks.
-
-    Raises
-    ------
-    InputFileError
-        If the file cannot be read as CSV or GeoJSON, or is past a limit.
-    """
-    name = Path(filename or (str(source) if not isinstance(source, bytes) else "berkas")).name
-    data = source if isinstance(source, bytes) else _read_bytes(Path(source), limits)
-    check_size(data, name, limits)
-    suffix = Path(name).suffix.lower()
-    if suffix in {".geojson", ".json"} or (
-        suffix not in {".csv", ".txt", ".tsv"} and data[:200].lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
-    ):
-        return _geojson_frame(parse_geojson(data, name, limits), name, limits)
-    text = decode_text(data, name)
-    if not text.strip():
-        msg = f"{name}: berkas kosong."
-        raise InputFileError(msg)
-    refuse_markup(text, name, "CSV")
-    table = read_csv_text(text, name, limits)
-    columns = [_norm_col(c) for c in table.columns]
-    columns = [c if c not in (ROW_COLUMN, PROBLEM_COLUMN) else f"{c}_" for c in columns]
-    columns = _dedupe(columns)
-    width = len(columns)
-    body = [fields if fields else [""] * width for _, fields, _ in table.rows]
-    frame = pd.DataFrame(body, columns=columns, dtype=object)
-    frame[ROW_COLUMN] = [row for row, _, _ in table.rows]
-    frame[PROBLEM_COLUMN] = [problem for _, _, problem in table.rows]
-    notes = []
-    if table.blank:
-        notes.append(f"{table.blank} baris kosong dilewati.")
-    frame.attrs["notes"] = notes
-    return frame
-
-
-def _dedupe(columns: list[str]) -> list[str]:
-    out: list[str] = []
-    for col in columns:
-        name, k = col, 1
-        while name in out:
-            k += 1
-            name = f"{col}_{k}"
-        out.append(name)
-    return out
-
-
-def _geojson_frame(features: list[Feature], name: str, limits: Limits) -> pd.DataFrame:
-    keys: dict[str, None] = {}
-    for feature in features:
-        for key in feature.properties:
-            keys.setdefault(key, None)
-            if len(keys) > limits.max_columns:
-                msg = f"{name}: terlalu banyak atribut berbeda (batas {limits.max_columns})."
-                raise InputFileError(msg)
-    raw_keys = list(keys)
-    columns = _dedupe(
-        [c if c not in (ROW_COLUMN, PROBLEM_COLUMN, "geometry") else f"{c}_" for c in
-         (_norm_col(k) for k in raw_keys)]
-    )
-    rows = [[_cell(f.properties.get(k)) for k in raw_keys] for f in features]
-    frame = pd.DataFrame(rows, columns=columns, dtype=object)
-    frame["geometry"] = pd.Series([f.geometry for f in features], dtype=object)
-    frame[ROW_COLUMN] = [f.number for f in features]
-    frame[PROBLEM_COLUMN] = [f.problem for f in features]
-    frame.attrs["notes"] = []
-    return frame
-
-
-def _cell(value: object) -> object:
-    """A property value as the CSV reader would give it (text), numbers kept as numbers."""
-    if value is None or isinstance(value, bool):
-        return "" if value is None else str(value).lower()
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)[:1000]
-
-
-def _read_bytes(path: Path, limits: Limits) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            msg = (
-                f"{path.name}: berkas terlalu besar ({size / 1_000_000:.0f} MB; batas "
-                f"{limits.max_bytes / 1_000_000:.0f} MB). Pecah menjadi beberapa berkas."
-            )
-            raise InputFileError(msg)
-        return path.read_bytes()
-    except OSError as exc:
-        msg = f"Berkas {path} tidak dapat dibaca: {exc.strerror or exc}."
-        raise InputFileError(msg) from exc
-
-
 def _short(exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:160]
-
-
-def _norm_col(name: object) -> str:
-    text = str(name).strip().lower()
-    return re.sub(r"[\s\-/\.]+", "_", text)
 
 
 def _find(frame: pd.DataFrame, field: str, *, exclude: Iterable[str] = ()) -> str | None:

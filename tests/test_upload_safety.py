@@ -19,7 +19,8 @@ from _tps_sample import tps_csv
 from geo._errors import GeoError, InputFileError
 from geo.area import Area
 from geo.formats import read_closures, read_gpx, read_route
-from geo.imports import read_positions, read_table, read_tps
+from geo.imports import TPS_LIMITS, read_positions, read_tps
+from geo.tables import read_table
 
 PASSWD_LINE = Path("/etc/passwd").read_text().splitlines()[0]
 
@@ -69,7 +70,7 @@ def test_vrt_naming_a_local_file_is_refused_and_not_read(area: Area, filename: s
     assert "tidak dibuka" in str(caught.value)
     assert PASSWD_LINE not in str(caught.value)
     with pytest.raises(InputFileError, match="VRT GDAL"):
-        read_table(data, filename=filename)
+        read_table(data, filename=filename, limits=TPS_LIMITS)
 
 
 @pytest.mark.parametrize("filename", ["posisi.geojson", "posisi.csv"])

@@ -11,8 +11,9 @@ import pytest
 from scipy.sparse.csgraph import dijkstra
 
 from geo.area import Area
+from geo.havens import safe_havens, time_to_havens
 from geo.network import CompiledNetwork, compile_network
-from geo.route_sheet import network_structure, route_sheet, safe_havens, time_to_havens
+from geo.route_sheet import network_structure, route_sheet
 from geo.routing import RoutePlan, plan_route
 
 

@@ -25,6 +25,7 @@ import geopandas as gpd
 from geo import datasets
 from plan.devices import Registry, load_registry, registry_version
 from plan.live import DEFAULT_MAX_KM, Refused, Report, Row, Rules, check, write
+from plan.roles import DEVICES
 from plan.store import Store
 
 log = logging.getLogger("peta.feeds")
@@ -68,7 +69,7 @@ class Ingest:
     """
 
     def __init__(self, store: Store, rules: Rules, *, interval_s: float = 0.15) -> None:
-        self.store = store
+        self.store = store.as_user(DEVICES)  # audited as the devices, not as "(sistem)"
         self.rules = rules
         self.interval_s = interval_s
         self.counters = Counters()

@@ -106,6 +106,10 @@ class Actor:
 #: the file. No page and no command a person runs acts as it (they bind a signed-in user).
 SYSTEM = Actor("(sistem)", "system")
 
+#: Reports from devices (Traccar Client, OwnTracks, ATAK) as the feeds' writer stores them: the
+#: audit names them apart from start-up and scripts; each stored row names its ``device_id``.
+DEVICES = Actor("(perangkat)", "system")
+
 #: The command line without ``--user``: may read, and write nothing but public actions.
 ANONYMOUS = Actor("(tanpa pengguna)", "briefing")
 

@@ -172,6 +172,12 @@ def test_ingest_thread_batches_and_falls_back(store: Store, op_id: int, rules) -
     assert isinstance(late.result(10), live.Row)
     ingest.close()
     assert store.read("SELECT COUNT(*) FROM positions")[0][0] == 301
+    # each batch's audit entry names the devices, not the system (each position row keeps its
+    # device_id; positions are not copied into the audit, too many)
+    written = store.read(
+        "SELECT DISTINCT actor FROM audit_log WHERE action = ?", ("positions.live",)
+    )
+    assert [r[0] for r in written] == ["(perangkat)"], written
 
 
 def test_simulated_devices_through_the_same_ingest(store: Store, op_id: int, rules) -> None:

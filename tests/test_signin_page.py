@@ -175,3 +175,30 @@ def test_admin_page_is_not_offered_to_other_roles(role: str) -> None:
     with pytest.raises(ValueError, match=r"Could not find a navigation page.*Known pages") as err:
         at.switch_page("views/admin.py")
     assert "admin.py" not in str(err.value).split("Known pages")[1]
+
+
+def _timed_refresh() -> None:
+    """What the coverage page's live part does first on each of its own runs."""
+    import streamlit as st
+
+    from views import signin, state
+    from views.access import AUTH_KEY
+
+    if AUTH_KEY not in st.session_state:  # the app would show its sign-in page here
+        st.session_state["shown"] = "masuk"
+        return
+    st.session_state["shown"] = signin.still_signed_in(state.base_store(), active=False)
+
+
+def test_timed_refresh_is_not_activity_and_stops_at_the_idle_limit() -> None:
+    name, _ = make_user("pimpinan")
+    at = AppTest.from_function(_timed_refresh, default_timeout=60)
+    seen = time.time() - 20 * 60
+    at.session_state[AUTH_KEY] = {"name": name, "role": "pimpinan", "seen": seen}
+    at.run()
+    assert at.session_state["shown"] is True
+    assert at.session_state[AUTH_KEY]["seen"] == seen  # a refresh does not keep a session alive
+    at.session_state[AUTH_KEY] = {"name": name, "role": "pimpinan", "seen": time.time() - 31 * 60}
+    at.run()
+    assert at.session_state["shown"] == "masuk"  # the open wall display went to the sign-in page
+    assert audit.list_entries(_store(), action="auth.logout")[0].actor == name

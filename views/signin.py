@@ -55,13 +55,16 @@ def _sign_out(store: Store, actor: Actor | None, reason: str, notice: str | None
         users.record_logout(store, actor, reason)
 
 
-def signed_in(store: Store) -> Actor | None:
+def signed_in(store: Store, *, active: bool = True) -> Actor | None:
     """The signed-in user, checked against the store now; None shows only the sign-in page.
 
     Parameters
     ----------
     store
         The store (not bound to a user: this is where a user becomes one).
+    active
+        This run is the user's doing (a full run). A timed refresh passes False: it checks
+        the session (idle limit, disabled user) without counting as activity.
     """
     auth = st.session_state.get(AUTH_KEY)
     if not isinstance(auth, dict) or not auth.get("name"):
@@ -75,8 +78,21 @@ def signed_in(store: Store) -> Actor | None:
     if user is None or not user.active:
         _sign_out(store, None, "", t("auth.disabled"))
         return None
-    st.session_state[AUTH_KEY] = {"name": user.name, "role": user.role, "seen": now}
+    seen = now if active else float(auth.get("seen", now))
+    st.session_state[AUTH_KEY] = {"name": user.name, "role": user.role, "seen": seen}
     return user.actor
+
+
+def still_signed_in(store: Store, *, active: bool) -> bool:
+    """In a fragment's own run (a timed refresh, a click): is the session still signed in?
+
+    If not, the whole app reruns to the sign-in page: an open wall display of an idle or
+    disabled user stops showing data. ``active`` as in :func:`signed_in`.
+    """
+    if signed_in(store, active=active) is not None:
+        return True
+    st.rerun(scope="app")
+    return False
 
 
 def _session_wait() -> float:

@@ -50,6 +50,14 @@ def typed_point() -> None:
     st.session_state["cov_pending_point"] = (point.lat, point.lon)
 
 
+def has_pending_point() -> bool:
+    """A new map click or typed point waits (``pending_point`` without taking it)."""
+    if st.session_state.get("cov_pending_point") is not None:
+        return True
+    click = (st.session_state.get("coverage_map") or {}).get("last_clicked")
+    return bool(click) and click != st.session_state.get("cov_last_click")
+
+
 def pending_point() -> tuple[float, float] | None:
     """The point to act on in this run: a new map click or a typed point (once each)."""
     typed = st.session_state.pop("cov_pending_point", None)

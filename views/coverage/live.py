@@ -24,7 +24,7 @@ from layers.control import TextLayerControl
 from layers.legend import title_block
 from plan import operation as op
 from plan.store import Store
-from views import access, messages, state
+from views import access, messages, signin, state
 from views.coverage import cached as cs
 from views.coverage import clicks
 from views.coverage.figures import figures, incident_panel
@@ -217,6 +217,9 @@ STEADY_CSS = (
 def render() -> None:
     """One run of the live part (called inside ``st.fragment(run_every=…)`` by the page)."""
     started = time.perf_counter()
+    # a timed refresh checks the session without counting as activity; a click on the map does
+    if not signin.still_signed_in(state.base_store(), active=clicks.has_pending_point()):
+        return
     with st.container(key="cov-live"), state.guarded():
         area = state.get_area()
         store = state.get_store()

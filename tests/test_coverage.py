@@ -250,6 +250,19 @@ def test_nearest_responders_match_networkx(area: Area, networks, sources) -> Non
     assert line.length > 0
     end = area.graph.nodes[incident]
     assert shapely.Point(line.coords[-1]).distance(shapely.Point(end["x"], end["y"])) < 1e-6
+    # drawn from the responder's own point on its road (the partial road its ETA counts)
+    first = found[0]
+    drawn = cv.path_line(area, networks["car"], first.edges, source=first.source, path=first.path)
+    u, v, k = first.source.edge
+    road = area.graph.edges[u, v, k].get("geometry") or shapely.LineString(
+        [(area.graph.nodes[n]["x"], area.graph.nodes[n]["y"]) for n in (u, v)]
+    )
+    start = shapely.Point(drawn.coords[0])
+    assert start.distance(road) < 1e-9 and 0 < first.source.fraction < 1
+    assert start.distance(shapely.Point(first.source.lon, first.source.lat)) < 0.001  # ~100 m
+    assert drawn.length > line.length and drawn.coords[-1] == line.coords[-1]
+    plain = float(networks["car"].length[list(first.edges)].sum())
+    assert plain < first.length_m < plain + 1000  # the partial road counts in the distance too
 
 
 def test_simulation_is_deterministic_and_on_roads(area: Area, networks) -> None:

@@ -151,12 +151,12 @@ def _incident(area: Area, op_id: int, snap, sources: tuple, nets: dict) -> None:
         return
     routes, rows = [], []
     for i, r in enumerate(found):
-        line = cv.path_line(area, nets[r.source.profile], r.edges)
+        line = cv.path_line(area, nets[r.source.profile], r.edges, source=r.source, path=r.path)
         coords = [(y, x) for x, y in line.coords] if not line.is_empty else []
         coords = [(r.source.lat, r.source.lon), *coords, (snap.lat, snap.lon)]
         label = f"{r.source.name}: {r.eta_s / 60:.1f} {t('cov.min_short')}"
         routes.append((label, coords, lc.INCIDENT_COLOUR if i == 0 else "#444444"))
-        km = float(nets[r.source.profile].length[list(r.edges)].sum() / 1000) if r.edges else 0.0
+        km = r.length_m / 1000
         rows.append(
             {
                 "name": r.source.name,

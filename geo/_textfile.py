@@ -14,6 +14,7 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from geo._errors import InputFileError
 
@@ -72,6 +73,22 @@ def check_size(data: bytes, name: str, limits: Limits) -> None:
             "Pecah menjadi beberapa berkas."
         )
         raise InputFileError(msg)
+
+
+def read_file(path: Path, limits: Limits) -> bytes:
+    """A file's bytes, refused (``InputFileError``) past ``limits.max_bytes`` before reading."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            msg = (
+                f"{path.name}: berkas terlalu besar ({_mb(size)}; batas {_mb(limits.max_bytes)}). "
+                "Pecah menjadi beberapa berkas."
+            )
+            raise InputFileError(msg)
+        return path.read_bytes()
+    except OSError as exc:
+        msg = f"Berkas {path} tidak dapat dibaca: {exc.strerror or exc}."
+        raise InputFileError(msg) from None
 
 
 def _utf16_or_32_without_bom(head: bytes) -> str | None:

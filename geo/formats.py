@@ -25,7 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo._errors import InputFileError
 from geo._geojson import Feature, parse_geojson
-from geo._textfile import Limits, check_size
+from geo._textfile import Limits, check_size, read_file
 from geo._xml import check_xml
 from geo.routing import Closure, RoutePlan, closures_from_features
 
@@ -188,17 +188,7 @@ def _as_bytes(source: bytes | str | Path, limits: Limits = ROUTE_LIMITS) -> byte
     if isinstance(source, bytes):
         check_size(source, "Berkas", limits)
         return source
-    path = Path(source)
-    try:
-        if path.stat().st_size > limits.max_bytes:
-            msg = (
-                f"{path.name}: berkas terlalu besar (batas {limits.max_bytes // 1_000_000} MB)."
-            )
-            raise InputFileError(msg)
-        return path.read_bytes()
-    except OSError as exc:
-        msg = f"Berkas tidak dapat dibaca: {path} ({exc.strerror or exc})."
-        raise InputFileError(msg) from None
+    return read_file(Path(source), limits)
 
 
 def _point_ok(lon: object, lat: object) -> bool:

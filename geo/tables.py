@@ -15,7 +15,14 @@ import pandas as pd
 
 from geo._errors import InputFileError
 from geo._geojson import Feature, parse_geojson
-from geo._textfile import Limits, check_size, decode_text, read_csv_text, refuse_markup
+from geo._textfile import (
+    Limits,
+    check_size,
+    decode_text,
+    read_csv_text,
+    read_file,
+    refuse_markup,
+)
 
 #: Hidden columns of ``read_table``: the row number to report and a problem found while reading.
 ROW_COLUMN = "__baris"
@@ -53,7 +60,7 @@ def read_table(
         If the file cannot be read as CSV or GeoJSON, or is past a limit.
     """
     name = Path(filename or (str(source) if not isinstance(source, bytes) else "berkas")).name
-    data = source if isinstance(source, bytes) else _read_bytes(Path(source), limits)
+    data = source if isinstance(source, bytes) else read_file(Path(source), limits)
     check_size(data, name, limits)
     suffix = Path(name).suffix.lower()
     if suffix in {".geojson", ".json"} or (
@@ -123,22 +130,6 @@ def _cell(value: object) -> object:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)[:1000]
-
-
-def _read_bytes(path: Path, limits: Limits) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            msg = (
-                f"{path.name}: berkas terlalu besar ({size / 1_000_000:.0f} MB; batas "
-                f"{limits.max_bytes / 1_000_000:.0f} MB). Pecah menjadi beberapa berkas."
-            )
-            raise InputFileError(msg)
-        return path.read_bytes()
-    except OSError as exc:
-        msg = f"Berkas {path} tidak dapat dibaca: {exc.strerror or exc}."
-        raise InputFileError(msg) from exc
-
 
 
 def norm_col(name: object) -> str:

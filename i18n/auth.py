@@ -3,6 +3,12 @@
 STRINGS: dict[str, tuple[str, str]] = {
     # sign-in
     "auth.nav": ("Masuk", "Sign in"),
+    "role.admin": ("Admin (pengguna, perangkat, pengaturan)", "Admin (users, devices, settings)"),
+    "role.pimpinan": ("Pimpinan (operasi, pos, unit, pengerahan)",
+                      "Commander (operations, posts, units, dispatch)"),
+    "role.perencana": ("Perencana (lokasi, kegiatan, rute, penutupan, patroli)",
+                       "Planner (places, events, routes, closures, patrols)"),
+    "role.briefing": ("Briefing (hanya melihat)", "Briefing (view only)"),
     "auth.title": ("Masuk", "Sign in"),
     "auth.name": ("Nama pengguna", "User name"),
     "auth.password": ("Kata sandi", "Password"),
@@ -70,7 +76,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "admin.audit.text": ("Memuat teks", "Contains text"),
     "admin.audit.count": ("{n} entri (terbaru dahulu).", "{n} entries (newest first)."),
     "admin.audit.csv": ("Unduh CSV", "Download CSV"),
-    "admin.audit.col.time": ("Waktu (UTC)", "Time (UTC)"),
+    "admin.audit.col.time": ("Waktu (WIB)", "Time (WIB)"),
     "admin.audit.col.actor": ("Pengguna", "User"),
     "admin.audit.col.action": ("Aksi", "Action"),
     "admin.audit.col.detail": ("Keterangan", "Detail"),

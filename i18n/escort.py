@@ -85,6 +85,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "escort.layer.alt": ("Alternatif {n}", "Alternative {n}"),
     "escort.layer.closures": ("Penutupan jalan", "Road closures"),
     "escort.layer.control": ("Titik pengaturan", "Traffic-control points"),
+    "escort.layer.control_main": ("Titik pengaturan utama", "Main traffic-control points"),
+    "escort.layer.control_minor": ("Titik pengaturan biasa", "Other traffic-control points"),
     "escort.layer.choke": ("Titik rawan sumbat", "Chokepoints"),
     "escort.layer.havens": ("Tempat aman (waktu tempuh)", "Safe havens (travel time)"),
     "escort.layer.hand": ("Jalur tangan vs jaringan", "Hand-drawn vs network"),

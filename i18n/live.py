@@ -47,7 +47,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "live.unknown.row": (
         "**{device}** ({protocol}): {count} laporan ditolak, terakhir {last}",
-        "**{device}** ({protocol}): {count} reports refused, last {last}",
+        "**{device}** ({protocol}): refused {count}×, last {last}",
     ),
     "live.unknown.adopt": ("Daftarkan ke unit", "Register to unit"),
     "live.refused.title": ("Laporan ditolak per perangkat", "Refused reports per device"),

@@ -27,6 +27,8 @@ WAYPOINT_COLORS = {"origin": "#1a9850", "via": "#fdae61", "destination": "#d7302
 
 #: Colour of closures.
 CLOSURE_COLOR = "#b2182b"
+#: Fill of a traffic-control point by its priority (``geo.route_sheet``: "utama", "biasa").
+CONTROL_COLORS = {"utama": "#ffd92f", "biasa": "#ffffbf"}
 
 #: Colours of the stretches by time to the nearest safe haven: within the limit, within twice
 #: the limit, beyond.
@@ -204,7 +206,7 @@ def traffic_control_group(
             color="#000000",
             weight=1.5,
             fill=True,
-            fill_color="#ffd92f" if row.priority == "utama" else "#ffffbf",
+            fill_color=CONTROL_COLORS.get(row.priority, CONTROL_COLORS["biasa"]),
             fill_opacity=0.95,
             tooltip=_tip(
                 f"km {row.km:.2f} · {row.eta}",

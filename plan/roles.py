@@ -17,14 +17,6 @@ from plan.operation import PlanError
 #: The roles, from most to least rights.
 ROLES: tuple[str, ...] = ("admin", "pimpinan", "perencana", "briefing")
 
-#: What each role is for (Bahasa Indonesia; the pages show these).
-ROLE_LABELS: dict[str, str] = {
-    "admin": "Admin (pengguna, perangkat, pengaturan)",
-    "pimpinan": "Pimpinan (operasi, pos, unit, pengerahan)",
-    "perencana": "Perencana (lokasi, kegiatan, rute, penutupan, patroli)",
-    "briefing": "Briefing (hanya melihat)",
-}
-
 #: Roles that may write each kind of data besides ``admin``, who may write everything.
 #: Keys are an action's full name or its first part; the full name wins.
 PERMISSIONS: dict[str, frozenset[str]] = {

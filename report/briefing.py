@@ -95,8 +95,6 @@ class CoverageBriefing:
         The uncovered targets at ``gap_cutoff_min``.
     gap_cutoff_min
         Minutes.
-    band_labels
-        Label of each band of ``bands``, the last one "beyond the last cutoff".
     """
 
     cutoffs_min: tuple[float, ...]
@@ -105,7 +103,6 @@ class CoverageBriefing:
     targets: pd.DataFrame
     gaps: pd.DataFrame
     gap_cutoff_min: float
-    band_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,7 +184,6 @@ def coverage_briefing(
         targets=table,
         gaps=table[~table["covered"]].reset_index(drop=True),
         gap_cutoff_min=float(gap_cutoff_min),
-        band_labels=tuple(cov.band_labels(sorted(float(c) for c in cutoffs_min))),
     )
 
 

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from shapely.geometry import LineString
 
+from geo.coverage import band_labels
 from i18n import fmt, t
 from plan.operation import POST_KIND_LABELS
 from report import staticmap as sm
@@ -449,8 +450,9 @@ class _Pack:
 
     def _band_labels(self) -> list[str]:
         cov = self.b.coverage
-        labels = list(cov.band_labels) if cov is not None else []
-        return [lab.replace("mnt", "min") for lab in labels] if self.lang == "en" else labels
+        if cov is None:
+            return []
+        return band_labels(sorted(cov.cutoffs_min), unit=self.tr("unit.min_short"))
 
     def _targets(self, m: sm.StaticMap, *, active: set[int] | None = None) -> None:
         data = self.b.data

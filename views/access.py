@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plan.roles import ANONYMOUS, ROLE_LABELS, Actor, allowed
+from plan.roles import ANONYMOUS, ROLES, Actor, allowed
 from plan.store import Store
 
 #: Session-state key of the signed-in user: ``{"name", "role", "seen"}``.
@@ -49,8 +49,10 @@ def bind(store: Store) -> Store:
 
 
 def role_label(role: str) -> str:
-    """What a role is for, in words."""
-    return ROLE_LABELS.get(role, role)
+    """What a role is for, in words (the user's language)."""
+    from i18n import t
+
+    return t(f"role.{role}") if role in ROLES else role
 
 
 def read_only_note() -> None:

@@ -15,11 +15,14 @@ from geo.coverage.reach import Reach, _side_fractions, road_full_time
 from geo.coverage.roads import Roads
 
 
-def band_labels(cutoffs_min: Sequence[float]) -> list[str]:
-    """Labels of the time bands of sorted cutoffs, plus one for beyond the last."""
+def band_labels(cutoffs_min: Sequence[float], *, unit: str = "mnt") -> list[str]:
+    """Labels of the time bands of sorted cutoffs, plus one for beyond the last.
+
+    ``unit`` is the minute's short name in the reader's language (``"mnt"``, ``"min"``).
+    """
     edges = [0.0, *cutoffs_min]
-    labels = [f"{_fmt(a)}–{_fmt(b)} mnt" for a, b in itertools.pairwise(edges)]
-    return [*labels, f"> {_fmt(cutoffs_min[-1])} mnt" if cutoffs_min else "semua"]
+    labels = [f"{_fmt(a)}–{_fmt(b)} {unit}" for a, b in itertools.pairwise(edges)]
+    return [*labels, f"> {_fmt(cutoffs_min[-1])} {unit}" if cutoffs_min else "–"]
 
 
 def _fmt(x: float) -> str:

@@ -149,6 +149,23 @@
     later();
   }
 
+  /* A panel that the title box would cover (a narrow screen) moves down below the title. */
+  function clearOfTitle(map) {
+    var root = map.getContainer();
+    var title = root.querySelector(".peta-title");
+    if (!title) return;
+    var t = title.getBoundingClientRect();
+    [].slice.call(root.querySelectorAll(".peta-brief-panel")).forEach(function (panel) {
+      var p = panel.getBoundingClientRect();
+      if (overlaps(t, p)) {
+        var top = t.bottom - root.getBoundingClientRect().top + 8;
+        panel.style.top = top + "px";
+        panel.style.maxHeight = "calc(100% - " + (top + 40) + "px)";
+        panel.style.overflowY = "auto";
+      }
+    });
+  }
+
   /* Fit `bounds` ([[south, west], [north, east]]) into the part of the map that the boxes
      matching `selector` (title, panels, legend) leave free: the padding grows on the side of
      each box the fitted area would run under, the side that costs the least of the map, for a
@@ -158,6 +175,7 @@
     map.__petaFrame = [bounds, selector, margin || 12]; // a later call replaces the frame
     if (first) map.whenReady(function () { setTimeout(fit, 0); });
     function fit() {
+      clearOfTitle(map);
       var target = L.latLngBounds(map.__petaFrame[0]);
       selector = map.__petaFrame[1];
       margin = map.__petaFrame[2];

@@ -11,6 +11,7 @@ from datetime import datetime
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import coverage as cv
 from geo.risk import RISK_TIERS
 from i18n import fmt, t
 from layers import briefing as lb
@@ -58,9 +59,13 @@ with state.guarded():
     else:
         st.header(t("briefing.nav"))
 
-    c_prev, c_next, c_info, c_time, c_pdf, c_proj = st.columns(
-        [1.1, 1.1, 2.2, 3.2, 1.8, 1.6], vertical_alignment="bottom"
-    )
+    if projector:  # one row on the wide screen without the sidebar
+        c_prev, c_next, c_info, c_time, c_pdf, c_proj = st.columns(
+            [1.1, 1.1, 2.2, 3.2, 1.8, 1.6], vertical_alignment="bottom"
+        )
+    else:  # two rows beside the sidebar, so no button's label is cut
+        c_prev, c_next, c_info = st.columns([1, 1, 2], vertical_alignment="bottom")
+        c_time, c_pdf, c_proj = st.columns([3, 2, 2], vertical_alignment="bottom")
     c_prev.button(t("briefing.prev"), icon=":material/arrow_back:", shortcut="Left",
                   on_click=step, args=(-1, total), width="stretch")  # fmt: skip
     c_next.button(t("briefing.next"), icon=":material/arrow_forward:", shortcut="Right",
@@ -111,7 +116,7 @@ with state.guarded():
     posts = posts_frame(data)
 
     if cov is not None and kind in ("overview", "venue"):
-        labels = list(cov.band_labels)
+        labels = cv.band_labels(sorted(cov.cutoffs_min), unit=t("unit.min_short"))
         n_cutoffs = len(labels) - 1
         lc.road_bands_group(
             cov.bands, labels=labels, name=t("brief.sec.coverage"), theme=THEME
@@ -278,7 +283,7 @@ with state.guarded():
         panel = lb.info_panel(t("brief.sec.gaps"), [head], header=[t("brief.col.venue"), t("unit.min_short"),
                               t("brief.col.nearest")], rows=rows)  # fmt: skip
 
-    if panel is not None:
+    if panel is not None and projector:  # on the slide; beside the sidebar it goes under the map
         panel.add_to(m)
     dates = " – ".join(d[:10] for d in (op.starts, op.ends) if d) or t("brief.dates.none")
     phase = (
@@ -298,4 +303,6 @@ with state.guarded():
         layer_control=TextLayerControl(collapsed=True),
     )
     if not projector:
+        if panel is not None:  # the slide's figures, under the map so they cover no part of it
+            st.html(f'<div class="peta-brief-figures">{panel.body}</div>')
         st.caption(t("briefing.keys"))

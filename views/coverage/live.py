@@ -54,7 +54,7 @@ def _load(area: Area, store: Store, op_id: int, sim: bool) -> Live:
 
 
 def _mode_picker(live: Live) -> tuple[str, object]:
-    mode_col, pick_col = st.columns([3, 2])
+    mode_col, pick_col = st.columns([5, 4])
     mode = mode_col.radio(
         t("cov.mode"),
         [m for m in clicks.MODES if access.can(clicks.MODE_ACTIONS.get(m))],
@@ -73,7 +73,7 @@ def _mode_picker(live: Live) -> tuple[str, object]:
         )
     elif mode == "add_post":
         # the new post's name and strength are asked before the click, not made up
-        name_col, staff_col = pick_col.columns([3, 2])
+        name_col, staff_col = pick_col.columns([1, 1])
         name_col.text_input(t("cov.new_post.name"), key="cov_new_post_name",
                             placeholder=t("cov.new_post.placeholder"))  # fmt: skip
         staff_col.number_input(t("cov.col.personnel"), value=None, step=1,
@@ -96,7 +96,7 @@ def _groups(area: Area, live: Live, analysis, cutoffs_s, roads, mode, picked, si
     """The map's changing layers (bands, isochrones, targets, posts, units, incident)."""
     theme = st.session_state.get("map_theme", "light")
     op_id, rev = live.data.operation.id, live.data.operation.revision
-    band_labels = cv.band_labels([s / 60 for s in cutoffs_s])
+    band_labels = cv.band_labels([s / 60 for s in cutoffs_s], unit=t("unit.min_short"))
     groups: list[folium.FeatureGroup] = [
         lc.road_bands_restyle(
             analysis.bands if analysis is not None else None, labels=band_labels, theme=theme
@@ -183,7 +183,7 @@ def _base_map(cutoffs_min: list[int], sim: bool) -> folium.Map:
         ("dot", lc.GAP_COLOUR, t("cov.legend.gap", m=st.session_state["cov_standard"])),
         ("dot", lc.COVERED_COLOUR, t("cov.legend.covered")),
     ]
-    labels = cv.band_labels(cutoffs_min)
+    labels = cv.band_labels(cutoffs_min, unit=t("unit.min_short"))
     lc.coverage_legend(t("cov.legend.title"), labels, extra, theme=theme).add_to(m)
     if sim:
         title_block([t("cov.sim.title")], marking=t("cov.sim.marking"), theme=theme).add_to(m)

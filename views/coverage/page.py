@@ -31,7 +31,8 @@ with state.guarded():
     st.session_state.setdefault("cov_op", st.session_state.get("operation_id", default.id))
     if st.session_state["cov_op"] not in names:
         st.session_state["cov_op"] = default.id
-    top = st.columns([3, 4, 2, 2])  # three cutoff chips fit without cutting a label
+    # wide enough that three cutoff chips and the toggles' labels are not cut
+    top = st.columns([3, 5, 3])
     op_id = top[0].selectbox(t("cov.operation"), list(names), format_func=names.get, key="cov_op")
     st.session_state["operation_id"] = op_id
     data = op.load_operation(store, op_id)
@@ -54,7 +55,7 @@ with state.guarded():
     if bad:
         st.warning(t("cov.cutoffs.bad", values=", ".join(map(str, bad))))
     top[2].toggle(t("cov.use_units"), value=True, key="cov_use_units")
-    sim_on = top[3].toggle(t("cov.sim.toggle"), value=False, key="cov_sim",
+    sim_on = top[2].toggle(t("cov.sim.toggle"), value=False, key="cov_sim",
                        disabled=not access.can("positions.ingest"), help=t("cov.sim.help"))
     if not cutoffs:
         st.warning(t("cov.no_cutoffs"))

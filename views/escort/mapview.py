@@ -14,6 +14,7 @@ from layers.legend import legend
 from layers.routes import (
     CHOKE_COLORS,
     CLOSURE_COLOR,
+    CONTROL_COLORS,
     HAVEN_BANDS,
     chokepoints_group,
     closures_group,
@@ -26,7 +27,7 @@ from views import state
 from views.escort.form import P, on_map_click
 
 
-def draw_map(plan, sheets, closures, snapped, choice: int) -> None:
+def draw_map(plan, sheets, closures, snapped, choice: int, n_alts: int = 3) -> None:
     """Draw the escort map; a click is answered by ``form.on_map_click`` (one rerun)."""
     # the map: a fixed base (keeps the view) and the changing layers
     theme = st.session_state.get("map_theme", "light")
@@ -42,9 +43,11 @@ def draw_map(plan, sheets, closures, snapped, choice: int) -> None:
         [
             ("line", formats.ROUTE_COLORS[0], t("escort.layer.main")),
             # each alternative in its own colour, as drawn (the legend is part of the fixed base)
-            *(("dash", formats.ROUTE_COLORS[i], t("escort.layer.alt", n=i)) for i in range(1, 4)),
+            *(("dash", formats.ROUTE_COLORS[i], t("escort.layer.alt", n=i))
+              for i in range(1, n_alts + 1)),
             ("line", CLOSURE_COLOR, t("escort.layer.closures")),
-            ("dot", "#ffd92f", t("escort.layer.control")),
+            ("dot", CONTROL_COLORS["utama"], t("escort.layer.control_main")),
+            ("dot", CONTROL_COLORS["biasa"], t("escort.layer.control_minor")),
             ("dot", CHOKE_COLORS["bridge"], t("escort.choke.bridge")),
             ("dot", CHOKE_COLORS["river"], t("escort.choke.river")),
             ("line", HAVEN_BANDS[0], t("escort.layer.havens")),

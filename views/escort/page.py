@@ -147,7 +147,7 @@ with state.guarded():
     choice = st.session_state.get(f"{P}sheet_route", 0)
     if plan is not None:
         choice = min(choice, len(plan.routes) - 1)
-    draw_map(plan, sheets, closures, snapped, choice)
+    draw_map(plan, sheets, closures, snapped, choice, n_alts)
 
     if closures and plan is not None:
         st.caption(t("escort.closures.active", n=len(plan.closures), e=int(plan.closed.sum())))

@@ -77,7 +77,10 @@ def devices_table(store: Store, data: op.OperationData) -> None:
                     for d in devices
                 ],
                 t("live.devices.col.battery"): [
-                    latest[d.unit_id].battery if d.unit_id in latest else None for d in devices
+                    f"{latest[d.unit_id].battery:.0f}"
+                    if d.unit_id in latest and latest[d.unit_id].battery is not None
+                    else "–"
+                    for d in devices
                 ],
             }
         ),
@@ -104,7 +107,7 @@ def unknown_devices(store: Store, data: op.OperationData) -> None:
         return
     units = [u.unit_id for u in data.units if not u.unit_id.startswith(op.SIMULATION_UNIT_PREFIX)]
     for i, u in enumerate(unknown):
-        row = st.columns([4, 2, 2, 1], vertical_alignment="bottom")
+        row = st.columns([4, 2, 2, 2], vertical_alignment="bottom")
         row[0].markdown(
             t("live.unknown.row", device=u.device_id, protocol=u.protocol, count=u.count,
               last=fmt.local_time(u.last_seen, fmt=fmt.SECONDS))

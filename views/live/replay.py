@@ -138,7 +138,7 @@ def replay_panel(area: Area, store: Store, data: op.OperationData) -> None:
               v=f"{fig.venues_covered}/{fig.venues_total}", tps=f"{fig.tps_covered}/{fig.tps_total}")
         )  # fmt: skip
         lc.road_bands_group(
-            analysis.bands, labels=cv.band_labels([int(standard_min)]), name=t("cov.layer.bands")
+            analysis.bands, labels=cv.band_labels([int(standard_min)], unit=t("unit.min_short")), name=t("cov.layer.bands")
         ).add_to(m)
     ll.replay_group(units, name=t("live.replay.layer")).add_to(m)
     st_folium(m, key="live_replay_map", height=450, use_container_width=True, returned_objects=[])

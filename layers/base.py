@@ -173,8 +173,6 @@ def base_map(
             ".leaflet-control-attribution{font-size:10px;max-width:65%;line-height:1.3}"
             # the open layer list scrolls above the minimap instead of running under it
             ".leaflet-control-layers-expanded{max-height:calc(100% - 230px);overflow-y:auto}"
-            # a long legend scrolls instead of running up under the zoom and drawing buttons
-            ".peta-legend{max-height:calc(100% - 250px);overflow-y:auto}"
             # kelurahan names only when zoomed in: at city scale they sit under the markers
             f".peta-zoom-low .peta-label-kelurahan{{display:none}}</style>"
         )

@@ -75,7 +75,9 @@ def legend(
     body = f"<b>{html.escape(title)}</b>{rows}"
     vertical, horizontal = ("bottom", "left") if position == "bottomleft" else _corner(position)
     style = (
-        f"position:absolute;{vertical}:{70 if vertical == 'bottom' else 10}px;{horizontal}:10px;z-index:800;background:rgba(255,255,255,.93);"
+        # below the scale bar at the bottom; at the top right below the layer list's button
+        f"position:absolute;{vertical}:{70 if vertical == 'bottom' else (64 if horizontal == 'right' else 10)}px;"
+        f"{horizontal}:10px;z-index:800;background:rgba(255,255,255,.93);"
         f"color:#111;padding:8px 10px;border-radius:6px;box-shadow:0 1px 5px rgba(0,0,0,.4);"
         f"font:{size}px/1.35 sans-serif;max-height:60%;overflow:auto"
     )

@@ -53,6 +53,7 @@ def draw_map(plan, sheets, closures, snapped, choice: int, n_alts: int = 3) -> N
             ("line", HAVEN_BANDS[0], t("escort.layer.havens")),
         ],
         theme=theme,
+        position="topright",  # the drawing buttons fill the left side of this map
     ).add_to(m)
     groups: list[folium.FeatureGroup] = []
     if closures:

@@ -159,6 +159,8 @@ def test_admin_page_lists_users_and_audit_and_exports_csv() -> None:
     table = at.dataframe[1].value
     assert set(table[t("admin.audit.col.actor")]) == {"uji-admin"}
     assert "operator1 (pimpinan)" in set(table[t("admin.audit.col.detail")])
+    assert "Pengguna · tambah" in set(table[t("admin.audit.col.action")])  # words, not user.add
+    assert all(str(v).endswith(" WIB") for v in table[t("admin.audit.col.time")])
     assert at.get("download_button")
 
 

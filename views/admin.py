@@ -13,6 +13,13 @@ from plan.roles import ROLES
 from views import access, state
 
 
+def _action(action: str) -> str:
+    """An audit action in words (``post.add`` -> "Pos · tambah"); an unknown one as it is."""
+    entity, _, verb = action.partition(".")
+    words = (t(f"audit.entity.{entity}"), t(f"audit.verb.{verb}"))
+    return action if words[0].startswith("audit.") or words[1].startswith("audit.") else " · ".join(words)
+
+
 def _users_tab(store) -> None:
     people = users.list_users(store)
     st.dataframe(
@@ -132,7 +139,7 @@ def _audit_tab(store) -> None:
                     fmt.local_time(r["time"], fmt=fmt.SECONDS) for r in records
                 ],
                 t("admin.audit.col.actor"): [r["actor"] for r in records],
-                t("admin.audit.col.action"): [r["action"] for r in records],
+                t("admin.audit.col.action"): [_action(r["action"]) for r in records],
                 t("admin.audit.col.detail"): [r["detail"] for r in records],
                 t("admin.audit.col.table"): [r["table"] for r in records],
                 t("admin.audit.col.op"): [r["op"] for r in records],

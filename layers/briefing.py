@@ -149,9 +149,13 @@ def points_group(
     numbered: bool = False,
     labels: bool = False,
     label_colour: str = "#111111",
+    first: bool = False,
     theme: str = "projector",
 ) -> folium.FeatureGroup:
-    """Points ``(lon, lat, text)``: circles with a tooltip, numbered or labelled if asked."""
+    """Points ``(lon, lat, text)``: circles with a tooltip, numbered or labelled if asked.
+
+    ``first``: their names win over other names where two would cover each other (posts).
+    """
     scale = THEMES[theme].marker_scale
     size = THEMES[theme].label_size_px
     group = folium.FeatureGroup(name=name, show=True)
@@ -175,14 +179,16 @@ def points_group(
         if labels:
             style = (
                 f"font:700 {size - 5}px/1.1 sans-serif;color:{label_colour};white-space:nowrap;"
-                "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;transform:translate(12px,-50%)"
+                # a light box behind the name: readable over the coloured roads on a projector
+                "background:rgba(255,255,255,.82);padding:0 4px;border-radius:3px;width:max-content;"
+                "transform:translate(12px,-50%)"
             )
             folium.Marker(
                 [lat, lon],
                 # "peta-label": kept clear of other labels by peta-layers.js (declutter)
                 icon=folium.DivIcon(
                     html=f'<div style="{style}">{html.escape(text)}</div>', icon_size=(0, 0),
-                    class_name="peta-label peta-label-point",
+                    class_name="peta-label peta-label-point" + (" peta-label-first" if first else ""),
                 ),
                 interactive=False,
             ).add_to(group)

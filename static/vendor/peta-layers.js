@@ -76,11 +76,12 @@
     return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
   }
 
-  /* Labels that would cover one another: the more important one stays (names of posts, venues
-     and points first, then kecamatan, then kelurahan), the other moves a line or two (an
-     area's name) or is hidden until the view changes; a label under the title, a panel or a marker drawn as an icon (a place) is hidden
-     too. Hidden names stay in the markers' tooltips. */
+  /* Labels that would cover one another: the more important one stays (posts first, then
+     venues and other points, then kecamatan, then kelurahan); the other moves a line or two
+     (an area's name) or is hidden until the view changes. A label under the title, a panel or
+     a marker drawn as an icon (a place) is hidden too. Hidden names stay in the tooltips. */
   function rank(el) {
+    if (el.classList.contains("peta-label-first")) return 0;
     if (el.classList.contains("peta-label-kelurahan")) return 3;
     if (el.classList.contains("peta-label-kecamatan")) return 2;
     return 1;

@@ -125,15 +125,7 @@ with state.guarded():
             entries.append(
                 ("dash" if band >= n_cutoffs else "line", lc.band_colour(band, n_cutoffs), label)
             )
-    if not posts.empty:
-        lb.points_group(
-            [(p.lon, p.lat, f"{p.name} ({p.personnel or t('personnel.unset')})")
-             for p in posts.itertuples()],
-            name=t("brief.pers.col.post"), colour=lc.POST_COLOUR, radius=9, labels=True,
-            label_colour=lc.POST_COLOUR, theme=THEME,
-        ).add_to(m)  # fmt: skip
-        entries.append(("dot", lc.POST_COLOUR, t("brief.map.post_personnel")))
-
+    post_entry = len(entries)  # the posts' legend row comes before the venues'
     active_ids = {v.id for v in now.venues} if now is not None else None
     venue_pts = [
         (v.lon, v.lat, v.name) for v in data.venues if active_ids is None or v.id in active_ids
@@ -153,6 +145,16 @@ with state.guarded():
             lb.points_group(idle_pts, name=t("brief.map.venue"), colour="#bbbbbb", radius=6,
                             theme=THEME).add_to(m)  # fmt: skip
             entries.append(("dot", "#bbbbbb", t("brief.map.venue")))
+    # posts drawn after the venues: a post is never hidden under a venue beside it
+    if not posts.empty:
+        lb.points_group(
+            [(p.lon, p.lat, f"{p.name} ({p.personnel or t('personnel.unset')})")
+             for p in posts.itertuples()],
+            name=t("brief.pers.col.post"), colour=lc.POST_COLOUR, radius=9, labels=True,
+            label_colour=lc.POST_COLOUR, first=True, theme=THEME,
+        ).add_to(m)  # fmt: skip
+        entries.insert(post_entry, ("dot", lc.POST_COLOUR, t("brief.map.post_personnel")))
+
     closures = now.closures if now is not None else b.schedule.closures
     if closures:
         lb.closures_group([c.closure.geometry for c in closures], [c.closure.name for c in closures],

@@ -55,10 +55,15 @@ def test_coordinates_in_either_order(page: AppTest, text: str) -> None:
 
 
 def test_legend_shows_each_alternative_in_its_colour(page: AppTest) -> None:
-    script = _script(page)
-    for i in (1, 2, 3):
+    script = _script(page)  # two alternatives asked for (the default): two in the legend
+    for i in (1, 2):
         assert t("escort.layer.alt", n=i) in script
         assert formats.ROUTE_COLORS[i].lower() in script.lower()
+    assert t("escort.layer.alt", n=3) not in script
+    page.slider(key="esc_alts").set_value(3).run()
+    assert not page.exception
+    script = _script(page)
+    assert t("escort.layer.alt", n=3) in script and formats.ROUTE_COLORS[3].lower() in script.lower()
 
 
 def _script(at: AppTest) -> str:

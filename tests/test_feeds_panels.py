@@ -72,9 +72,9 @@ def test_register_and_adopt_devices(coverage: AppTest) -> None:
     reasons = [df.value for df in coverage.dataframe if "Alasan" in df.value.columns]
     assert reasons and "perangkat tak terdaftar" in set(reasons[0]["Alasan"])
     # times in WIB (UTC+7), not UTC ISO text
-    last = reasons[0].iloc[:, 3]
-    wib = (now + timedelta(hours=7)).strftime("%d-%m-%Y %H:%M")
-    assert all(str(v).endswith(" WIB") for v in last) and any(wib in str(v) for v in last)
+    shown = list(reasons[0].iloc[:, 3])
+    stored = [datetime.fromisoformat(r.last_seen) for r in dv.refusals(store)]
+    assert shown == [(w + timedelta(hours=7)).strftime("%d-%m-%Y %H:%M:%S WIB") for w in stored]
 
 
 def test_replay_and_track(coverage: AppTest) -> None:

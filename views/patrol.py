@@ -19,7 +19,7 @@ from layers.control import TextLayerControl
 from layers.routes import patrol_group
 from plaintext import escape_markdown
 from plan import routes as saved
-from plan.operation import ensure_default_operation, load_operation
+from plan.operation import load_operation
 from views import access, plan_versions, state
 
 P = "pat_"
@@ -32,10 +32,8 @@ st.caption(t("patrol.intro"))
 with state.guarded():
     area = state.get_area()
     store = state.get_store()
-    op_id = st.session_state.get("operation_id")
-    if op_id is None:
-        op_id = ensure_default_operation(store, area.places).id
-    data = load_operation(store, int(op_id))
+    op_id = state.operation_id(area)
+    data = load_operation(store, op_id)
     places = area.places.sort_values("name")
 
     # posts: the operation's, then the police places

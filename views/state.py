@@ -27,6 +27,7 @@ from i18n import t
 from layers import served
 from layers.area import area_bundle
 from layers.base import MapText, base_map
+from plan.operation import ensure_default_operation
 from plan.road_names import road_names
 from plan.store import Store
 from plan.users import bootstrap_admin
@@ -173,6 +174,14 @@ def get_store() -> Store:
     Every write through it is checked against the user's role by the store itself.
     """
     return access.bind(base_store())
+
+
+def operation_id(area: Area) -> int:
+    """The session's operation (chosen on the coverage page), else the default one."""
+    op_id = st.session_state.get("operation_id")
+    if op_id is None:
+        op_id = ensure_default_operation(get_store(), area.places).id
+    return int(op_id)
 
 
 def map_text() -> MapText:

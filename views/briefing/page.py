@@ -20,7 +20,7 @@ from layers.base import FitClear
 from layers.control import TextLayerControl
 from layers.legend import legend, north_arrow, title_block
 from plaintext import escape_markdown
-from plan.operation import ensure_default_operation, get_operation, posts_frame
+from plan.operation import get_operation, posts_frame
 from report.schedule import state_at
 from style import OKABE_ITO
 from views import state
@@ -43,11 +43,7 @@ projector = st.query_params.get("proyektor") == "1"
 with state.guarded():
     area = state.get_area()
     store = state.get_store()
-    # the session's operation, chosen on the coverage page
-    op_id = st.session_state.get("operation_id")
-    if op_id is None:
-        op_id = ensure_default_operation(store, area.places).id
-    op = get_operation(store, int(op_id))
+    op = get_operation(store, state.operation_id(area))
     b = briefing(area.key, str(store.path), op.id, op.revision, area, store)
     slides = slide_list(b)
     total = len(slides)

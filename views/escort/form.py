@@ -8,7 +8,6 @@ import streamlit as st
 
 from geo import coords
 from i18n import t
-from plan.operation import ensure_default_operation
 from views import state
 
 PICK = "__map__"
@@ -23,13 +22,6 @@ def apply_pending() -> None:
 
 def pend(**values: Any) -> None:
     st.session_state.setdefault(f"{P}pending", {}).update({f"{P}{k}": v for k, v in values.items()})
-
-
-def operation_id(area) -> int:
-    op_id = st.session_state.get("operation_id")
-    if op_id is None:
-        op_id = ensure_default_operation(state.get_store(), area.places).id
-    return int(op_id)
 
 
 def endpoint(role: str, options: list[str], labels: dict[str, str]) -> str | None:

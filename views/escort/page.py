@@ -23,7 +23,7 @@ from views.escort import cached
 from views.escort import closures as closures_ui
 from views.escort import saved as saved_ui
 from views.escort import sheet as sheet_ui
-from views.escort.form import PICK, P, apply_pending, endpoint, operation_id, typed_coords
+from views.escort.form import PICK, P, apply_pending, endpoint, typed_coords
 from views.escort.mapview import draw_map
 
 # ------------------------------------------------------------------------------------ page
@@ -35,7 +35,7 @@ st.caption(t("escort.intro"))
 with state.guarded():
     area = state.get_area()
     store = state.get_store()
-    op_id = operation_id(area)
+    op_id = state.operation_id(area)
     places = area.places.sort_values("name")
     labels = dict(zip(places["place_id"], places["name"], strict=True))
     options = [PICK, *labels]

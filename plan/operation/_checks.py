@@ -37,11 +37,16 @@ PERSONNEL_MAX = 2000
 READINESS_MAX_MIN = 240.0
 
 
-def _number(value: object, what: str) -> float:
+def _float(value: object) -> float:
+    """``value`` as a float, NaN when it is not a number."""
     try:
-        number = float(value)  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        number = float("nan")
+        return float("nan")
+
+
+def _number(value: object, what: str) -> float:
+    number = _float(value)
     _check(number == number and abs(number) != float("inf"), f"{what} harus berupa angka.")
     return number
 

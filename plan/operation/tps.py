@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.imports import MAX_VOTERS
 from geo.risk import RISK_TIERS
-from plan.operation._checks import _bump, _check, _check_point
+from plan.operation._checks import _bump, _check, _check_point, _float
 from plan.operation.model import PlanError
 from plan.store import Store
 
@@ -26,16 +27,9 @@ class TpsSaved:
         return self.added + self.updated
 
 
-#: Most voters one TPS may have (the 2024 rules allow 300; room for special TPS).
-MAX_VOTERS = 10_000
-
-
 def _voters(value: object, code: object) -> int:
     """A voter count that SQLite can store and a TPS can have (1e19 or NaN are refused)."""
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        number = float("nan")
+    number = _float(value)
     _check(
         number == number and 0 <= number <= MAX_VOTERS and number == int(number),
         f"TPS {str(code)[:40]}: jumlah pemilih tidak sah ({str(value)[:40]}; 0 sampai {MAX_VOTERS}).",

@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo._errors import GeoError
 from geo.upload_cache import save_upload
-from i18n import LANGUAGES, t
+from i18n import t
 from views import access, signin, state
 
 st.set_page_config(
@@ -89,13 +89,7 @@ def _network_sidebar() -> None:
 with st.sidebar:
     st.title(t("app.title"))
     signin.account_box(state.base_store(), actor)
-    st.radio(
-        t("sidebar.language"),
-        list(LANGUAGES),
-        format_func=LANGUAGES.get,
-        key="lang",
-        horizontal=True,
-    )
+    signin.language_picker()
     basemaps = {"area": t("basemap.area"), "osm": t("basemap.osm"), "none": t("basemap.none")}
     st.selectbox(t("sidebar.basemap"), list(basemaps), format_func=basemaps.get, key="basemap")
     if st.session_state["basemap"] == "osm":

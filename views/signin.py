@@ -121,6 +121,15 @@ def _attempt(store: Store, name: str, password: str) -> None:
     st.rerun()
 
 
+def language_picker() -> None:
+    """The language of the session (Bahasa Indonesia or English), on the sign-in page and in
+    the sidebar (one ``lang`` key, so the choice carries over)."""
+    st.radio(
+        t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang",
+        horizontal=True,
+    )  # fmt: skip
+
+
 def page() -> None:
     """The sign-in page: language, the form, and why a session ended."""
     from views import state
@@ -128,13 +137,7 @@ def page() -> None:
     st.session_state.setdefault("lang", "id")
     with st.container(key="peta-signin"):
         st.title(t("app.title"))
-        st.radio(
-            t("sidebar.language"),
-            list(LANGUAGES),
-            format_func=LANGUAGES.get,
-            key="lang",
-            horizontal=True,
-        )
+        language_picker()
         notice = st.session_state.get(_NOTICE_KEY)
         if notice:
             st.warning(notice)

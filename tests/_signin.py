@@ -44,3 +44,10 @@ def app_test(role: str = "admin", *, default_timeout: float = 120) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=default_timeout)
     at.session_state[AUTH_KEY] = {"name": name, "role": role, "seen": time.time()}
     return at
+
+
+def open_page(path: str, *, role: str = "admin", default_timeout: float = 120) -> AppTest:
+    """An AppTest signed in as ``role``, run, then switched to the page ``path`` and run."""
+    at = app_test(role, default_timeout=default_timeout).run()
+    at.switch_page(path).run()
+    return at

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _signin import app_test
+from _signin import open_page
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,8 +20,7 @@ def _map_args(node) -> list[str]:
 
 
 def test_every_slide_renders_with_title_legend_and_marking() -> None:
-    at = app_test(default_timeout=180).run()
-    at.switch_page("views/briefing/page.py").run()
+    at = open_page("views/briefing/page.py", default_timeout=180)
     assert not at.exception and not at.error
     seen = []
     for _ in range(12):
@@ -63,8 +62,7 @@ def test_time_slider_shows_active_venues_and_convoys(area) -> None:
                     request=plan_request(plan), result=plan_result(plan),
                     depart="2026-11-25T08:00")  # fmt: skip
 
-    at = app_test(default_timeout=180).run()
-    at.switch_page("views/briefing/page.py").run()
+    at = open_page("views/briefing/page.py", default_timeout=180)
     assert not at.exception and not at.error
     slider = at.select_slider(key="brief_time")
     phases = slider.options

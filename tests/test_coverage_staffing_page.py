@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _signin import app_test
+from _signin import open_page
 from _tps_sample import tps_csv
 from streamlit.testing.v1 import AppTest
 
@@ -17,8 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def page() -> AppTest:
-    at = app_test(default_timeout=90).run()
-    at.switch_page("views/coverage/page.py").run()
+    at = open_page("views/coverage/page.py", default_timeout=90)
     assert not at.exception, at.exception
     return at
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import folium
 import pytest
-from _signin import app_test
+from _signin import app_test, open_page
 from shapely.geometry import LineString, shape
 from streamlit.testing.v1 import AppTest
 
@@ -25,9 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _page(path: str) -> AppTest:
-    at = app_test(default_timeout=120).run()
-    at.switch_page(path).run()
-    return at
+    return open_page(path, default_timeout=120)
 
 
 def _map_args(at: AppTest) -> list[dict]:
@@ -93,8 +91,7 @@ def test_escort_page_shows_route_alternatives_sheet_and_havens():
 
 
 def test_closure_drawn_on_the_map_is_avoided(crossing):
-    at = app_test(default_timeout=120).run()
-    at.switch_page("views/escort/page.py").run()
+    at = open_page("views/escort/page.py", default_timeout=120)
     before = _table(at, t("escort.col.route"))[t("escort.col.time")].iloc[0]
     at.session_state["esc_map"] = {"all_drawings": [crossing], "last_clicked": None}
     at.run()

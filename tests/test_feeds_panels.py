@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from _signin import app_test
+from _signin import open_page
 from streamlit.testing.v1 import AppTest
 
 from feeds.ingest import area_rules
@@ -23,8 +23,7 @@ PAGE = "views/coverage/page.py"
 
 @pytest.fixture
 def coverage() -> Iterator[AppTest]:
-    at = app_test(default_timeout=240).run()
-    at.switch_page(PAGE).run()
+    at = open_page(PAGE, default_timeout=240)
     assert not at.exception, at.exception
     yield at
     # caches keyed by (operation id, revision) live as long as the process: another test's

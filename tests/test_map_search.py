@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from _signin import app_test
+from _signin import open_page
 from streamlit.testing.v1 import AppTest
 
 from i18n import t
@@ -29,8 +29,7 @@ def _map_args(at: AppTest) -> dict:
 
 
 def test_search_marks_and_centres_the_place(area) -> None:
-    at = app_test(default_timeout=90).run()
-    at.switch_page("views/map.py").run()
+    at = open_page("views/map.py", default_timeout=90)
     assert not at.exception
     at.text_input(key="place_query").set_value("nuwo").run()
     assert not at.exception
@@ -49,8 +48,7 @@ def test_search_marks_and_centres_the_place(area) -> None:
 
 
 def test_map_chrome_scale_in_metres_labels_by_zoom() -> None:
-    at = app_test(default_timeout=90).run()
-    at.switch_page("views/map.py").run()
+    at = open_page("views/map.py", default_timeout=90)
     args = _map_args(at)
     script = args["script"]
     assert "L.control.scale({metric: true, imperial: false" in script

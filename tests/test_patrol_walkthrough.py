@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from _signin import app_test
+from _signin import open_page
 from _tps_sample import tps_csv
 from streamlit.testing.v1 import AppTest
 
@@ -21,8 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def page() -> AppTest:
-    at = app_test(default_timeout=90).run()
-    at.switch_page("views/patrol.py").run()
+    at = open_page("views/patrol.py", default_timeout=90)
     assert not at.exception, at.exception
     return at
 
@@ -39,8 +38,7 @@ def test_uploaded_tps_are_offered_as_stops(area: Area) -> None:
     store = Store(os.environ["PETA_DB"])
     default = op.ensure_default_operation(store, area.places)
     op.save_tps(store, default.id, read_tps(area, tps_csv(area).encode(), filename="t.csv").valid)
-    at = app_test(default_timeout=90).run()
-    at.switch_page("views/patrol.py").run()
+    at = open_page("views/patrol.py", default_timeout=90)
     options = _options(at)
     assert sum(o.startswith("TPS 0") for o in options) == 22
     at.multiselect(key="pat_stops").set_value(["tps:001", "tps:005"]).run()

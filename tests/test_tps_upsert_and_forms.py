@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _signin import app_test
+from _signin import open_page
 from _tps_sample import tps_csv
 from streamlit.testing.v1 import AppTest
 
@@ -78,8 +78,7 @@ def test_post_fields_are_checked_before_saving(area: Area, changes: dict, messag
 
 @pytest.fixture
 def page() -> AppTest:
-    at = app_test(default_timeout=90).run()
-    at.switch_page("views/coverage/page.py").run()
+    at = open_page("views/coverage/page.py", default_timeout=90)
     assert not at.exception, at.exception
     return at
 

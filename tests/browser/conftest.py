@@ -181,6 +181,15 @@ def wait_for_app(
         sign_in(page, sign_in_as, timeout_ms=timeout_ms)
 
 
+def open_from_sidebar(page: Page, url: str, title: str) -> None:
+    """Open the app, sign in, and go to a page through the sidebar navigation, as a person does."""
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_role("link", name=title).click()
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+
+
 def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot under tests/artifacts/ and return its path."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from plan import devices as dv
 from plan import operation as op
 from plan.store import Store
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import open_from_sidebar, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -61,11 +61,7 @@ def test_posted_positions_move_the_unit_and_change_coverage(
     app_server: dict, offline_page, area
 ) -> None:
     page, problems = offline_page
-    page.goto(app_server["url"])
-    wait_for_app(page)
-    page.get_by_role("link", name="Peta Cakupan").click()
-    page.wait_for_timeout(500)
-    wait_for_app(page)
+    open_from_sidebar(page, app_server["url"], "Peta Cakupan")
     container = page.frame_locator(MAP_FRAME).locator("#map_div")
     expect(container).to_be_visible(timeout=90_000)
     expect(page.locator("[data-testid='stMetricValue']").first).to_be_visible(timeout=60_000)

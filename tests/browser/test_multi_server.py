@@ -25,9 +25,9 @@ from tests.browser import _users
 from tests.browser.conftest import (
     ROOT,
     _free_port,
+    open_from_sidebar,
     record_problems,
     screenshot,
-    wait_for_app,
 )
 from tests.browser.test_live_positions import MAP_FRAME, UNIT_AT, road_node
 
@@ -155,11 +155,7 @@ def test_position_through_one_server_shows_on_a_page_of_the_other(
         "response",
         lambda r: served_by.add(r.headers.get("x-peta-upstream", "").rsplit(":", 1)[-1]),
     )
-    page.goto(cluster["url"])  # the one address
-    wait_for_app(page)
-    page.get_by_role("link", name="Peta Cakupan").click()
-    page.wait_for_timeout(500)
-    wait_for_app(page)
+    open_from_sidebar(page, cluster["url"], "Peta Cakupan")  # the one address
     container = page.frame_locator(MAP_FRAME).locator("#map_div")
     expect(container).to_be_visible(timeout=90_000)
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, open_from_sidebar, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -34,18 +34,9 @@ COUNT_LAYERS = """el => {
 }"""
 
 
-def open_page(page, url: str, title: str) -> None:
-    """Open the app and go to a page through the sidebar navigation, as a person does."""
-    page.goto(url)
-    wait_for_app(page)
-    page.get_by_role("link", name=title).click()
-    page.wait_for_timeout(500)
-    wait_for_app(page)
-
-
 def test_commander_page_shows_coverage_and_live_units(app_server: dict, offline_page) -> None:
     page, problems = offline_page
-    open_page(page, app_server["url"], "Peta Cakupan")
+    open_from_sidebar(page, app_server["url"], "Peta Cakupan")
     frame = page.frame_locator(MAP_FRAME).first  # the live map (the replay tab has its own)
     container = frame.locator("#map_div")
     expect(container).to_be_visible(timeout=90_000)
@@ -101,7 +92,7 @@ def test_escort_page_shows_route_alternatives_sheet_and_havens(
     app_server: dict, offline_page
 ) -> None:
     page, problems = offline_page
-    open_page(page, app_server["url"], "Pengawalan")
+    open_from_sidebar(page, app_server["url"], "Pengawalan")
     container = page.frame_locator(MAP_FRAME).locator("#map_div")
     expect(container).to_be_visible(timeout=90_000)
     expect(page.get_by_text("Perbandingan rute", exact=True)).to_be_visible(timeout=60_000)
@@ -138,7 +129,7 @@ def test_a_post_named_like_html_is_drawn_as_its_name(app_server: dict, offline_p
     post = op.add_post(store, default.id, name=name, kind="pos_pengamanan",
                        lon=105.3068, lat=-5.1130)  # fmt: skip
     try:
-        open_page(page, app_server["url"], "Peta Cakupan")
+        open_from_sidebar(page, app_server["url"], "Peta Cakupan")
         frame = page.frame_locator(MAP_FRAME).first
         label = frame.locator(".peta-label", has_text="onerror")
         expect(label).to_have_count(1, timeout=90_000)

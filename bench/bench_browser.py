@@ -107,6 +107,18 @@ def _make_user(db: Path) -> None:
     CREDENTIALS.update(name="bench-admin", password=password)
 
 
+def _wait_healthy(base: str, timeout_s: float) -> None:
+    """Wait until Streamlit answers on ``/_stcore/health`` (at most ``timeout_s``)."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout_s:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+
+
 @contextmanager
 def running_app(url: str | None):
     """Yield the URL of the app: the given one, or a fresh ``streamlit run server.py``."""
@@ -126,14 +138,7 @@ def running_app(url: str | None):
         )  # fmt: skip
         base = f"http://localhost:{port}"
         try:
-            started = time.monotonic()
-            while time.monotonic() - started < 90:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.3)
+            _wait_healthy(base, 90)
             yield base
         finally:
             proc.terminate()
@@ -530,13 +535,7 @@ def crowd_baseline(browser, n: int) -> dict:
         )  # fmt: skip
         try:
             base = f"http://localhost:{port}"
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                        break
-                except OSError:
-                    time.sleep(0.3)
+            _wait_healthy(base, 60)
             contexts = [browser.new_context(viewport={"width": 1400, "height": 1000})
                         for _ in range(n)]  # fmt: skip
             pages = [c.new_page() for c in contexts]

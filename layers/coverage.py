@@ -210,19 +210,17 @@ def _feature(geometry: dict, **properties) -> dict:
 
 
 def _points(frame: pd.DataFrame, columns: dict[str, list]) -> dict:
-    """A GeoJSON FeatureCollection of points with the given (already escaped) properties."""
-    features = []
-    for i, (lon, lat) in enumerate(zip(frame["lon"], frame["lat"], strict=True)):
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {k: v[i] for k, v in columns.items()},
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(float(lon), 6), round(float(lat), 6)],
-                },
-            }
+    """A GeoJSON FeatureCollection of points with the given properties.
+
+    The caller escapes them where folium shows them as HTML; ``InlineLayer`` shows text.
+    """
+    features = [
+        _feature(
+            {"type": "Point", "coordinates": [round(float(lon), 6), round(float(lat), 6)]},
+            **{k: v[i] for k, v in columns.items()},
         )
+        for i, (lon, lat) in enumerate(zip(frame["lon"], frame["lat"], strict=True))
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -63,13 +63,20 @@
   /* The boxes drawn over the map (title, panels, legend, minimap), in container pixels. */
   var OVERLAYS = ".peta-title, .peta-brief-panel, .peta-legend, .leaflet-control-minimap";
 
+  /* A screen rectangle in the pixels of the container whose rectangle is `c`, shrunk by
+     `inset` on every side; null when it is empty (not shown). */
+  function relative(r, c, inset) {
+    if (!r.width || !r.height) return null;
+    inset = inset || 0;
+    return { left: r.left - c.left + inset, top: r.top - c.top + inset,
+             right: r.right - c.left - inset, bottom: r.bottom - c.top - inset };
+  }
+
   function overlayBoxes(map, selector) {
     var c = map.getContainer().getBoundingClientRect();
-    return [].slice.call(map.getContainer().querySelectorAll(selector || OVERLAYS)).map(function (el) {
-      var r = el.getBoundingClientRect();
-      return { left: r.left - c.left, top: r.top - c.top, right: r.right - c.left,
-               bottom: r.bottom - c.top, width: r.width, height: r.height };
-    }).filter(function (r) { return r.width > 0 && r.height > 0; });
+    return [].slice.call(map.getContainer().querySelectorAll(selector || OVERLAYS))
+      .map(function (el) { return relative(el.getBoundingClientRect(), c); })
+      .filter(Boolean);
   }
 
   function overlaps(a, b) {
@@ -100,20 +107,16 @@
       function (el) {
         var r = el.getBoundingClientRect();
         if (!r.width && el.firstElementChild) r = el.firstElementChild.getBoundingClientRect();
-        var inset = Math.min(r.width, r.height) * 0.15; // a pin turned 45° is smaller than its box
-        if (r.width && r.height) {
-          kept.push({ left: r.left - c.left + inset, top: r.top - c.top + inset,
-                      right: r.right - c.left - inset, bottom: r.bottom - c.top - inset });
-        }
+        // a pin turned 45° is smaller than its box
+        var box = relative(r, c, Math.min(r.width, r.height) * 0.15);
+        if (box) kept.push(box);
       });
     var boxes = labels.map(function (el) {
       // the text's own box: a label's element is 0 px wide (its text overflows it)
       var range = document.createRange();
       range.selectNodeContents(el.firstElementChild || el);
-      var r = range.getBoundingClientRect();
-      if (!r.width || !r.height || getComputedStyle(el).display === "none") return null;
-      return { left: r.left - c.left, top: r.top - c.top, right: r.right - c.left,
-               bottom: r.bottom - c.top };
+      if (getComputedStyle(el).display === "none") return null;
+      return relative(range.getBoundingClientRect(), c);
     });
     labels.forEach(function (el, i) {
       var box = boxes[i];
@@ -178,8 +181,8 @@
     function fit() {
       clearOfTitle(map);
       var target = L.latLngBounds(map.__petaFrame[0]);
-      selector = map.__petaFrame[1];
-      margin = map.__petaFrame[2];
+      var boxes = map.__petaFrame[1];
+      var margin = map.__petaFrame[2];
       var size = map.getSize();
       var pad = { top: margin, bottom: margin, left: margin, right: margin };
       for (var round = 0; round < 4; round++) {
@@ -189,7 +192,7 @@
         var se = map.latLngToContainerPoint(target.getSouthEast());
         var area = { left: nw.x, top: nw.y, right: se.x, bottom: se.y };
         var grown = false;
-        overlayBoxes(map, selector).forEach(function (b) {
+        overlayBoxes(map, boxes).forEach(function (b) {
           if (!overlaps(area, b)) return;
           var options = [
             ["top", b.bottom + margin, size.y], ["bottom", size.y - b.top + margin, size.y],
